@@ -1,0 +1,31 @@
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from departments.demo import DEFAULT_DEMO_PASSWORD, seed_demo_accounts
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo accounts of PRODUCT.md (supervisor, leader, admin, liaison-<department>, "
+        "district-<district>) with the password from CBEC_DEMO_PASSWORD. For demonstrations only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="run even with DEBUG off (never on a production site)"
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a known password; it refuses to run with DEBUG off. "
+                "Use --force only on a demonstration site."
+            )
+        password = os.environ.get("CBEC_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+        try:
+            accounts = seed_demo_accounts(password=password)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(self.style.SUCCESS(f"{len(accounts)} demo accounts ready (password from CBEC_DEMO_PASSWORD)."))

@@ -1,0 +1,52 @@
+"""Who is who: the municipal departments and the districts (板块) that carry out the plan.
+
+Every department and district owns a Django auth group; accounts are placed in those groups and
+object permissions are granted to the groups, never to individual users.
+"""
+
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Department(models.Model):
+    """A municipal department (市级部门) named in the plan as responsible for tasks."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    group = models.OneToOneField(
+        Group, verbose_name=_("account group"), on_delete=models.PROTECT, related_name="department"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    """A county-level city or district (板块) that implements every task."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    group = models.OneToOneField(
+        Group, verbose_name=_("account group"), on_delete=models.PROTECT, related_name="district"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name

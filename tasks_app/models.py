@@ -1,0 +1,292 @@
+"""The plan as data: plan → sections → key tasks, who is responsible, who implements, and targets.
+
+The plan's unit is called ``KeyTask`` (重点任务) so that "task" alone can mean a Celery task.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from departments.models import Department, District
+
+
+class Plan(models.Model):
+    """One action plan document (e.g. the Suzhou CBEC pilot-zone plan 2024–2026)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    preamble = models.TextField(_("preamble"), blank=True)
+    goals = models.TextField(_("development goals"), blank=True)
+    safeguards = models.TextField(_("safeguard measures"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_year", "code"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="plan_years_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Section(models.Model):
+    """A section of key tasks (e.g. 「（一）壮大市场主体和行业规模」)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="section_number_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KeyTask(models.Model):
+    """A key task (重点任务), numbered across the whole plan (1–17 in Suzhou)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="tasks")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    text = models.TextField(_("task text"))
+    # The plan's own words on who is responsible, kept verbatim so the structured list can be checked.
+    responsibility_text = models.TextField(_("responsibility as written"), blank=True)
+    departments = models.ManyToManyField(
+        Department, through="TaskResponsibility", related_name="tasks", verbose_name=_("responsible departments")
+    )
+    districts = models.ManyToManyField(
+        District, through="Implementation", related_name="tasks", verbose_name=_("implementing districts")
+    )
+    history = HistoricalRecords(excluded_fields=["text"])
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("key task")
+        verbose_name_plural = _("key tasks")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_number_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class ResponsibilityRole(models.TextChoices):
+    LEAD = "lead", _("lead (牵头)")
+    CO = "co", _("co-responsible (配合)")
+
+
+class TaskResponsibility(models.Model):
+    """A department responsible for a key task, as lead (牵头) or co-responsible (配合).
+
+    At most one lead per task is a database constraint; "at least one" is kept by the services,
+    which only ever swap the lead inside one transaction, and checked by ``plan_problems``.
+    """
+
+    task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="responsibilities")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=ResponsibilityRole.choices, default=ResponsibilityRole.CO)
+    # Order in which the plan lists the department, so exports reproduce the plan's list.
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["task", "position"]
+        verbose_name = _("task responsibility")
+        verbose_name_plural = _("task responsibilities")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department"], name="responsibility_unique_department"),
+            models.UniqueConstraint(fields=["task"], condition=Q(role="lead"), name="responsibility_one_lead_per_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.department} ({self.get_role_display()})"
+
+
+class ImplementationStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    CONFIRMED = "confirmed", _("confirmed")
+    REJECTED = "rejected", _("rejected")
+
+
+class Implementation(models.Model):
+    """A district's implementation of a key task (落实): one per (task, district)."""
+
+    task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="implementations")
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="implementations"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImplementationStatus.choices, default=ImplementationStatus.PENDING
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["task", "district"]
+        verbose_name = _("implementation")
+        verbose_name_plural = _("implementations")
+        constraints = [models.UniqueConstraint(fields=["task", "district"], name="implementation_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.district}"
+
+
+class Indicator(models.Model):
+    """A quantitative indicator of the plan (e.g. cbec_volume, 亿元)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=32)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["plan", "position", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class TargetLevel(models.TextChoices):
+    CITY = "city", _("city")
+    DISTRICT = "district", _("district")
+
+
+class TargetComparison(models.TextChoices):
+    AT_LEAST = "gte", _("at least (≥)")
+    MORE_THAN = "gt", _("more than (>)")
+    BETWEEN = "between", _("between")
+
+
+class IndicatorTarget(models.Model):
+    """A target for one year.
+
+    ``level`` city: the city total. ``level`` district with no district: every district's own
+    target; with a district: that district's target (overriding the general one).
+    ``growth_factor`` expresses "doubling every year" (2.0); it may stand beside an absolute value.
+    """
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets")
+    level = models.CharField(_("level"), max_length=8, choices=TargetLevel.choices)
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    comparison = models.CharField(_("comparison"), max_length=8, choices=TargetComparison.choices, blank=True)
+    value = models.DecimalField(_("target value"), max_digits=16, decimal_places=2, null=True, blank=True)
+    value_max = models.DecimalField(_("upper bound"), max_digits=16, decimal_places=2, null=True, blank=True)
+    growth_factor = models.DecimalField(_("growth factor"), max_digits=6, decimal_places=2, null=True, blank=True)
+    source_text = models.CharField(_("as written in the plan"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "level", "district", "year"]
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "level", "year"], condition=Q(district__isnull=True), name="target_unique_general"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "district", "year"],
+                condition=Q(district__isnull=False),
+                name="target_unique_district",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="district") | Q(district__isnull=True), name="target_city_has_no_district"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(growth_factor__isnull=False), name="target_has_value_or_growth"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year} {self.district or self.get_level_display()}"
+
+
+class IndustrialBelt(models.Model):
+    """A district's featured industrial belt (特色产业带) named in the plan, e.g. 常熟 纺织服装."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="belts")
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="belts")
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=200)
+
+    class Meta:
+        ordering = ["plan", "district"]
+        verbose_name = _("industrial belt")
+        verbose_name_plural = _("industrial belts")
+        constraints = [models.UniqueConstraint(fields=["plan", "district", "name"], name="belt_unique_in_district")]
+
+    def __str__(self) -> str:
+        return f"{self.district} · {self.name}"
+
+
+class IndicatorReport(models.Model):
+    """A reported figure for an indicator and period ("2024" or "2025-Q3"); district null = city.
+
+    The plan's baselines (CBEC volume 2023 = 124.7 亿元, 2024 = 232.3 亿元) are loaded as reports
+    with their source noted and no reporting user.
+    """
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="reports")
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    period = models.CharField(_("period"), max_length=7)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_reports",
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "district", "period"]
+        verbose_name = _("indicator report")
+        verbose_name_plural = _("indicator reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], condition=Q(district__isnull=True), name="report_unique_city_period"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "district", "period"],
+                condition=Q(district__isnull=False),
+                name="report_unique_district_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__regex=r"^[0-9]{4}(-Q[1-4])?$"), name="report_period_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period} {self.district or _('city')}: {self.value}"
