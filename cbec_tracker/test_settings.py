@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings, in development mode, with a fast password hasher.
+
+DATABASE_URL and REDIS_URL still come from the environment, so CI runs the suite on PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from .settings import *  # noqa: E402,F403
+
+# Hashing cost is not under test; the hundreds of logins in the permission matrix are.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
