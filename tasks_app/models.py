@@ -226,6 +226,22 @@ class IndicatorTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year} {self.district or self.get_level_display()}"
 
+    @property
+    def wording(self) -> str:
+        """The target in words, e.g. "> 100 亿元", "1–2 个", "×2.00 on the previous year"."""
+        parts = []
+        unit = self.indicator.unit
+        if self.value is not None:
+            value = f"{self.value.normalize():f}"
+            if self.comparison == TargetComparison.BETWEEN and self.value_max is not None:
+                parts.append(f"{value}–{self.value_max.normalize():f} {unit}")
+            else:
+                symbol = {"gt": ">", "gte": "≥"}.get(self.comparison, "")
+                parts.append(f"{symbol} {value} {unit}".strip())
+        if self.growth_factor is not None:
+            parts.append(_("×%(factor)s on the previous year") % {"factor": f"{self.growth_factor.normalize():f}"})
+        return "; ".join(str(part) for part in parts)
+
 
 class IndustrialBelt(models.Model):
     """A district's featured industrial belt (特色产业带) named in the plan, e.g. 常熟 纺织服装."""

@@ -1,9 +1,9 @@
 """Reads: which plan is current and the plan's structure, with the queries each page needs."""
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
-from .models import KeyTask, Plan, TaskResponsibility
+from .models import IndicatorTarget, KeyTask, Plan, TargetLevel, TaskResponsibility
 
 
 def current_plan() -> Plan | None:
@@ -27,3 +27,20 @@ def tasks_with_responsibilities(plan: Plan):
         )
         .order_by("number")
     )
+
+
+def district_targets(plan: Plan, district) -> list:
+    """Each district-level target that applies to the district: its own where the plan names one
+    (e.g. its industrial belt's export), otherwise the target every district shares."""
+    targets = (
+        IndicatorTarget.objects.filter(indicator__plan=plan, level=TargetLevel.DISTRICT)
+        .filter(Q(district=district) | Q(district__isnull=True))
+        .select_related("indicator")
+        .order_by("indicator__position", "year")
+    )
+    chosen: dict[tuple[int, int], IndicatorTarget] = {}
+    for target in targets:
+        key = (target.indicator_id, target.year)
+        if key not in chosen or target.district_id is not None:
+            chosen[key] = target
+    return list(chosen.values())

@@ -1,3 +1,144 @@
-from django.shortcuts import render
+"""Read-only pages of the plan. Every signed-in user may read the plan (the document is public);
+records that belong to the people involved (updates, evidence) come with the workflow pages."""
 
-# Create your views here.
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
+
+from departments.models import Department, District
+
+from .models import Implementation, ResponsibilityRole, TaskResponsibility
+from .selectors import current_plan, district_targets, tasks_with_responsibilities
+
+
+class PlanContextMixin:
+    """Puts the current plan in the context; a site with no plan loaded answers 404 with a hint."""
+
+    def get_plan(self):
+        plan = current_plan()
+        if plan is None:
+            raise Http404("No plan is loaded: run `manage.py import_plan`.")
+        return plan
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = self.plan
+        return context
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = self.get_plan()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PlanOverviewView(PlanContextMixin, TemplateView):
+    template_name = "tasks_app/plan_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tasks = list(tasks_with_responsibilities(self.plan))
+        sections = list(self.plan.sections.order_by("number"))
+        for section in sections:
+            section.task_list = [task for task in tasks if task.section_id == section.pk]
+        context.update(
+            sections=sections,
+            task_count=len(tasks),
+            department_count=len({r.department_id for task in tasks for r in task.responsibilities.all()}),
+            district_count=District.objects.count(),
+        )
+        return context
+
+
+class TaskDetailView(PlanContextMixin, TemplateView):
+    template_name = "tasks_app/task_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        task = get_object_or_404(
+            tasks_with_responsibilities(self.plan).prefetch_related(
+                Prefetch("implementations", queryset=Implementation.objects.select_related("district"))
+            ),
+            number=self.kwargs["number"],
+        )
+        responsibilities = list(task.responsibilities.all())
+        context.update(
+            task=task,
+            lead=next((r.department for r in responsibilities if r.role == ResponsibilityRole.LEAD), None),
+            co_departments=[r.department for r in responsibilities if r.role == ResponsibilityRole.CO],
+            implementations=sorted(task.implementations.all(), key=lambda i: i.district.position),
+            previous_number=task.number - 1 if task.number > 1 else None,
+            next_number=task.number + 1 if self.plan.tasks.filter(number=task.number + 1).exists() else None,
+        )
+        return context
+
+
+class DepartmentListView(PlanContextMixin, TemplateView):
+    template_name = "departments/department_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = []
+        responsibilities = TaskResponsibility.objects.filter(task__plan=self.plan).values_list("department_id", "role")
+        for department in Department.objects.order_by("position", "code"):
+            roles = [role for dept_id, role in responsibilities if dept_id == department.pk]
+            rows.append(
+                {
+                    "department": department,
+                    "lead": roles.count(ResponsibilityRole.LEAD),
+                    "co": roles.count(ResponsibilityRole.CO),
+                }
+            )
+        context["rows"] = rows
+        return context
+
+
+class DepartmentDetailView(PlanContextMixin, TemplateView):
+    template_name = "departments/department_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        department = get_object_or_404(Department, code=self.kwargs["code"])
+        responsibilities = (
+            TaskResponsibility.objects.filter(task__plan=self.plan, department=department)
+            .select_related("task__section")
+            .order_by("task__number")
+        )
+        context.update(
+            department=department,
+            lead_tasks=[r.task for r in responsibilities if r.role == ResponsibilityRole.LEAD],
+            co_tasks=[r.task for r in responsibilities if r.role == ResponsibilityRole.CO],
+        )
+        return context
+
+
+class DistrictListView(PlanContextMixin, TemplateView):
+    template_name = "departments/district_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        belts = {belt.district_id: belt for belt in self.plan.belts.all()}
+        districts = list(District.objects.order_by("position", "code"))
+        for district in districts:
+            district.belt = belts.get(district.pk)
+        context["districts"] = districts
+        return context
+
+
+class DistrictDetailView(PlanContextMixin, TemplateView):
+    template_name = "departments/district_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        district = get_object_or_404(District, code=self.kwargs["code"])
+        implementations = (
+            Implementation.objects.filter(task__plan=self.plan, district=district)
+            .select_related("task__section")
+            .order_by("task__number")
+        )
+        context.update(
+            district=district,
+            implementations=implementations,
+            belts=self.plan.belts.filter(district=district),
+            targets=district_targets(self.plan, district),
+        )
+        return context

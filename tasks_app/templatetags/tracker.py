@@ -1,0 +1,27 @@
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def loc(obj, field: str = "name"):
+    """The object's English field (``name_en``, ``title_en``) when English is active and it is
+    filled in; otherwise the Chinese one. ``{{ task|loc:"title" }}``"""
+    if obj is None:
+        return ""
+    if (get_language() or "").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field, "")
+
+
+@register.filter
+def loc_other(obj, field: str = "name"):
+    """The same field in the other language: English beside Chinese, Chinese beside English."""
+    if obj is None:
+        return ""
+    if (get_language() or "").startswith("en"):
+        return getattr(obj, field, "")
+    return getattr(obj, f"{field}_en", "")
