@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,8 +34,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set a long random SECRET_KEY in the environment, "
-            "or DEBUG=1 for local development."
+            "SECRET_KEY is not set. Set a long random SECRET_KEY in the environment, or DEBUG=1 for local development."
         )
     SECRET_KEY = _DEVELOPMENT_SECRET_KEY
 elif not DEBUG and (SECRET_KEY == _DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
@@ -167,6 +165,10 @@ STORAGES = {
         )
     },
 }
+
+# Evidence files and attachments: at most this size; types are checked by content (tasks_app.attachments).
+CBEC_MAX_UPLOAD_BYTES = int(os.environ.get("CBEC_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

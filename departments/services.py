@@ -26,7 +26,9 @@ def _unit_upsert(model, group_name: str, *, code: str, name: str, name_en: str, 
 @transaction.atomic
 def department_upsert(*, code: str, name: str, name_en: str, position: int) -> tuple[Department, bool]:
     """Create or update a department by code; returns (department, changed)."""
-    return _unit_upsert(Department, department_group_name(code), code=code, name=name, name_en=name_en, position=position)
+    return _unit_upsert(
+        Department, department_group_name(code), code=code, name=name, name_en=name_en, position=position
+    )
 
 
 @transaction.atomic

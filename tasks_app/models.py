@@ -3,7 +3,10 @@
 The plan's unit is called ``KeyTask`` (重点任务) so that "task" alone can mean a Celery task.
 """
 
+import uuid
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +85,13 @@ class KeyTask(models.Model):
         verbose_name = _("key task")
         verbose_name_plural = _("key tasks")
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_number_unique_in_plan")]
+        # Granted per task to department groups by tasks_app.permissions (never to single users).
+        permissions = [
+            ("view_task_records", _("See the task's milestones, updates and evidence")),
+            ("add_own_milestone", _("Create milestones for one's own department")),
+            ("manage_task_milestones", _("Create and edit milestones for any responsible department (lead)")),
+            ("change_task_lead", _("Designate the task's lead department")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
@@ -99,7 +109,9 @@ class TaskResponsibility(models.Model):
     which only ever swap the lead inside one transaction, and checked by ``plan_problems``.
     """
 
-    task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="responsibilities")
+    task = models.ForeignKey(
+        KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="responsibilities"
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="responsibilities"
     )
@@ -127,16 +139,37 @@ class ImplementationStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+def evidence_path(instance, filename: str) -> str:
+    # A random name: the original name is kept in the row, never trusted as a path.
+    return f"evidence/{uuid.uuid4().hex}"
+
+
 class Implementation(models.Model):
     """A district's implementation of a key task (落实): one per (task, district)."""
 
-    task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="implementations")
+    task = models.ForeignKey(
+        KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="implementations"
+    )
     district = models.ForeignKey(
         District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="implementations"
     )
     status = models.CharField(
         _("status"), max_length=16, choices=ImplementationStatus.choices, default=ImplementationStatus.PENDING
     )
+    note = models.TextField(_("confirmation note"), blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True, max_length=200)
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -144,6 +177,10 @@ class Implementation(models.Model):
         verbose_name = _("implementation")
         verbose_name_plural = _("implementations")
         constraints = [models.UniqueConstraint(fields=["task", "district"], name="implementation_unique_pair")]
+        permissions = [
+            ("confirm_implementation", _("Confirm implementation in one's district")),
+            ("reject_implementation", _("Reject a district's confirmation")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.district}"
@@ -189,7 +226,9 @@ class IndicatorTarget(models.Model):
     ``growth_factor`` expresses "doubling every year" (2.0); it may stand beside an absolute value.
     """
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
     level = models.CharField(_("level"), max_length=8, choices=TargetLevel.choices)
     district = models.ForeignKey(
         District, verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True, related_name="targets"
@@ -268,7 +307,9 @@ class IndicatorReport(models.Model):
     with their source noted and no reporting user.
     """
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="reports")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="reports"
+    )
     district = models.ForeignKey(
         District, verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
@@ -299,10 +340,120 @@ class IndicatorReport(models.Model):
                 condition=Q(district__isnull=False),
                 name="report_unique_district_period",
             ),
-            models.CheckConstraint(
-                condition=Q(period__regex=r"^[0-9]{4}(-Q[1-4])?$"), name="report_period_format"
-            ),
+            models.CheckConstraint(condition=Q(period__regex=r"^[0-9]{4}(-Q[1-4])?$"), name="report_period_format"),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period} {self.district or _('city')}: {self.value}"
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    SUBMITTED = "submitted", _("submitted for sign-off")
+    COMPLETED = "completed", _("completed")
+
+
+class Rag(models.TextChoices):
+    RED = "red", _("overdue")
+    AMBER = "amber", _("due soon")
+    GREEN = "green", _("on track")
+
+
+class Milestone(models.Model):
+    """A step of a key task (任务分解) owned by one of the task's responsible departments."""
+
+    task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.PROTECT, related_name="milestones")
+    owner = models.ForeignKey(
+        Department, verbose_name=_("owner department"), on_delete=models.PROTECT, related_name="milestones"
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True, related_name="milestones"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    due_date = models.DateField(_("due date"))
+    # The due date first agreed; extensions (延期) move due_date only, so lateness is never erased.
+    baseline_due_date = models.DateField(_("original due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Optimistic locking: every write bumps it; a write naming an older version is refused (409).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="milestone_status_due"),
+            models.Index(fields=["owner", "status"], name="milestone_owner_status"),
+            models.Index(fields=["task", "due_date"], name="milestone_task_due"),
+        ]
+        permissions = [
+            ("work_on_milestone", _("Start, submit and report progress on a milestone (owner)")),
+            ("approve_milestone", _("Sign off or return a submitted milestone")),
+            ("extend_milestone", _("Change the due date of a started milestone (延期)")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def days_overdue(self, today) -> int:
+        if self.status == MilestoneStatus.COMPLETED or today <= self.due_date:
+            return 0
+        return (today - self.due_date).days
+
+    def rag(self, today) -> str:
+        if self.days_overdue(today) > 0:
+            return Rag.RED
+        if self.status in (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS) and (self.due_date - today).days <= 7:
+            return Rag.AMBER
+        return Rag.GREEN
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class ProgressUpdate(models.Model):
+    """A progress report (进展) posted on a milestone by its owner department."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    summary = models.TextField(_("summary"))
+    attachment = models.FileField(_("attachment"), upload_to=attachment_path, blank=True, max_length=200)
+    attachment_name = models.CharField(_("attachment file name"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gte=0) & Q(percent__lte=100), name="progress_percent_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} · {self.percent}%"

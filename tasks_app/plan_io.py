@@ -37,6 +37,7 @@ from .models import (
     Section,
     TaskResponsibility,
 )
+from .permissions import implementation_permissions_sync, office_permissions_sync, task_permissions_sync
 
 PLAN_FORMAT = "cbec-plan/1"
 SCHEMA_PATH = Path(__file__).with_name("plan_schema.json")
@@ -140,9 +141,16 @@ def plan_file_validate(data: Any) -> None:
             leads = [r for r in responsibilities if r["role"] == ResponsibilityRole.LEAD]
             if len(leads) > 1:
                 names = ", ".join(r["department"] for r in leads)
-                problems.append((f"{place}.responsibilities", f"task {number} has {len(leads)} leads ({names}); exactly one is allowed"))
+                problems.append(
+                    (
+                        f"{place}.responsibilities",
+                        f"task {number} has {len(leads)} leads ({names}); exactly one is allowed",
+                    )
+                )
             elif responsibilities and not leads:
-                problems.append((f"{place}.responsibilities", f"task {number} has no lead department; mark exactly one as \"lead\""))
+                problems.append(
+                    (f"{place}.responsibilities", f'task {number} has no lead department; mark exactly one as "lead"')
+                )
             seen_departments: set[str] = set()
             for r_index, responsibility in enumerate(responsibilities):
                 code = responsibility["department"]
@@ -155,7 +163,9 @@ def plan_file_validate(data: Any) -> None:
             if task["districts"] != "all":
                 for d_index, code in enumerate(task["districts"]):
                     if code not in district_codes:
-                        problems.append((f"{place}.districts[{d_index}]", f"unknown district {code!r} (not in $.districts)"))
+                        problems.append(
+                            (f"{place}.districts[{d_index}]", f"unknown district {code!r} (not in $.districts)")
+                        )
                 if len(set(task["districts"])) != len(task["districts"]):
                     problems.append((f"{place}.districts", f"a district is listed twice for task {number}"))
 
@@ -176,7 +186,7 @@ def plan_file_validate(data: Any) -> None:
             if target.get("value") is not None and not target.get("comparison"):
                 problems.append((f"{t_place}.comparison", "a target value needs a comparison (gte, gt or between)"))
             if target.get("comparison") == "between" and target.get("value_max") is None:
-                problems.append((f"{t_place}.value_max", "a \"between\" target needs an upper bound"))
+                problems.append((f"{t_place}.value_max", 'a "between" target needs an upper bound'))
             key = (target["level"], district, target["year"])
             if key in target_keys:
                 problems.append((t_place, f"duplicate target for {key} (first at {place}.targets[{target_keys[key]}])"))
@@ -253,7 +263,10 @@ class _Writer:
         except ValidationError as error:
             where = ", ".join(f"{key}={getattr(value, 'code', value)}" for key, value in lookup.items())
             raise PlanFileError(
-                [(f"{kind} ({where})", f"{name}: {' '.join(messages)}") for name, messages in error.message_dict.items()]
+                [
+                    (f"{kind} ({where})", f"{name}: {' '.join(messages)}")
+                    for name, messages in error.message_dict.items()
+                ]
             ) from None
 
     def delete(self, queryset, place: str):
@@ -264,7 +277,9 @@ class _Writer:
         try:
             queryset.delete()
         except ProtectedError as error:
-            raise PlanFileError([(place, f"cannot remove {kind} rows that other records depend on: {error.protected_objects}")]) from None
+            raise PlanFileError(
+                [(place, f"cannot remove {kind} rows that other records depend on: {error.protected_objects}")]
+            ) from None
         self.summary.deleted[kind] += count
 
 
@@ -337,6 +352,11 @@ def plan_import(data: dict) -> ImportSummary:
     )
     _sync_indicators(writer, plan, data.get("indicators", []), districts)
     _sync_belts(writer, plan, data.get("belts", []), districts)
+    # Access follows responsibilities: grant, move or revoke what the file's responsibilities imply.
+    office_permissions_sync()
+    for task in plan.tasks.all():
+        task_permissions_sync(task)
+    implementation_permissions_sync(Implementation.objects.filter(task__plan=plan).select_related("district"))
     return summary
 
 
@@ -474,7 +494,9 @@ def plan_export(plan: Plan) -> dict:
         )
 
     indicators = []
-    for indicator in plan.indicators.order_by("position", "code").prefetch_related("targets__district", "reports__district"):
+    for indicator in plan.indicators.order_by("position", "code").prefetch_related(
+        "targets__district", "reports__district"
+    ):
         indicators.append(
             {
                 "code": indicator.code,
@@ -525,7 +547,8 @@ def plan_export(plan: Plan) -> dict:
             "safeguards": plan.safeguards,
         },
         "departments": [
-            {"code": d.code, "name": d.name, "name_en": d.name_en} for d in Department.objects.order_by("position", "code")
+            {"code": d.code, "name": d.name, "name_en": d.name_en}
+            for d in Department.objects.order_by("position", "code")
         ],
         "districts": [{"code": d.code, "name": d.name, "name_en": d.name_en} for d in districts],
         "sections": sections,

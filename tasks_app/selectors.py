@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db.models import Prefetch, Q
 
+from departments.models import Department
+
 from .models import IndicatorTarget, KeyTask, Plan, TargetLevel, TaskResponsibility
 
 
@@ -44,3 +46,59 @@ def district_targets(plan: Plan, district) -> list:
         if key not in chosen or target.district_id is not None:
             chosen[key] = target
     return list(chosen.values())
+
+
+def task_lead_history(task: KeyTask) -> list:
+    """Every change of the task's lead: when, by whom, to which department, and why."""
+    records = (
+        TaskResponsibility.history.filter(task_id=task.pk, role="lead", history_type="~")
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+    departments = {d.pk: d for d in Department.objects.filter(pk__in={r.department_id for r in records})}
+    return [
+        {
+            "date": r.history_date,
+            "user": r.history_user,
+            "department": departments.get(r.department_id),
+            "reason": r.history_change_reason,
+        }
+        for r in records
+    ]
+
+
+HISTORY_HIDDEN_FIELDS = ["version", "updated_at"]
+
+
+def _history_value(field, value):
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation:
+        related = field.related_model.objects.filter(pk=value).first()
+        return str(related) if related else value
+    return value
+
+
+def history_rows(instance, *, limit: int = 50) -> list[dict]:
+    """The object's audit trail, newest first: who, when, each changed field (old → new), and why."""
+    records = list(
+        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    rows = []
+    for index, record in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if older is not None:
+            for change in record.diff_against(older, excluded_fields=HISTORY_HIDDEN_FIELDS).changes:
+                field = instance._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": _history_value(field, change.old),
+                        "new": _history_value(field, change.new),
+                    }
+                )
+        rows.append({"record": record, "changes": changes, "is_creation": record.history_type == "+"})
+    return rows

@@ -1,12 +1,28 @@
 from django.urls import path
 
-from . import views
+from . import views, workflow_views
 
 app_name = "tasks_app"
 
 urlpatterns = [
     path("", views.PlanOverviewView.as_view(), name="plan_overview"),
     path("tasks/<int:number>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("tasks/<int:number>/milestones/new/", workflow_views.milestone_create, name="milestone_create"),
+    path("tasks/<int:number>/lead/", workflow_views.task_lead_change, name="task_lead_change"),
+    path("milestones/", workflow_views.MilestoneListView.as_view(), name="milestone_list"),
+    path("milestones/<int:pk>/", workflow_views.milestone_detail, name="milestone_detail"),
+    path("milestones/<int:pk>/edit/", workflow_views.milestone_edit, name="milestone_edit"),
+    path("milestones/<int:pk>/transition/", workflow_views.milestone_transition, name="milestone_transition"),
+    path("milestones/<int:pk>/updates/", workflow_views.progress_update_create, name="progress_update_create"),
+    path(
+        "progress-updates/<int:pk>/attachment/",
+        workflow_views.progress_update_attachment,
+        name="progress_update_attachment",
+    ),
+    path("implementations/<int:pk>/", workflow_views.implementation_detail, name="implementation_detail"),
+    path("implementations/<int:pk>/confirm/", workflow_views.implementation_confirm, name="implementation_confirm"),
+    path("implementations/<int:pk>/reject/", workflow_views.implementation_reject, name="implementation_reject"),
+    path("implementations/<int:pk>/evidence/", workflow_views.implementation_evidence, name="implementation_evidence"),
     path("departments/", views.DepartmentListView.as_view(), name="department_list"),
     path("departments/<slug:code>/", views.DepartmentDetailView.as_view(), name="department_detail"),
     path("districts/", views.DistrictListView.as_view(), name="district_list"),

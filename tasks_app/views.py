@@ -1,15 +1,17 @@
 """Read-only pages of the plan. Every signed-in user may read the plan (the document is public);
 records that belong to the people involved (updates, evidence) come with the workflow pages."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from departments.models import Department, District
 
+from . import permissions
+from .forms import LeadChangeForm
 from .models import Implementation, ResponsibilityRole, TaskResponsibility
-from .selectors import current_plan, district_targets, tasks_with_responsibilities
+from .selectors import current_plan, district_targets, task_lead_history, tasks_with_responsibilities
 
 
 class PlanContextMixin:
@@ -50,22 +52,43 @@ class PlanOverviewView(PlanContextMixin, TemplateView):
 
 
 class TaskDetailView(PlanContextMixin, TemplateView):
+    """The task as the plan writes it, its departments, its milestones and the ten district cells.
+    Milestones and confirmation details appear only to those who may see them."""
+
     template_name = "tasks_app/task_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        task = get_object_or_404(
-            tasks_with_responsibilities(self.plan).prefetch_related(
-                Prefetch("implementations", queryset=Implementation.objects.select_related("district"))
-            ),
-            number=self.kwargs["number"],
-        )
+        user = self.request.user
+        task = get_object_or_404(tasks_with_responsibilities(self.plan), number=self.kwargs["number"])
         responsibilities = list(task.responsibilities.all())
+        visible_implementations = set(
+            permissions.implementations_visible_to(user).filter(task=task).values_list("pk", flat=True)
+        )
+        implementations = list(task.implementations.select_related("district").order_by("district__position"))
+        for implementation in implementations:
+            implementation.visible = implementation.pk in visible_implementations
+        today = timezone.localdate()
+        milestones = list(
+            permissions.milestones_visible_to(user)
+            .filter(task=task)
+            .select_related("owner", "district")
+            .order_by("due_date", "id")
+        )
+        for milestone in milestones:
+            milestone.current_rag = milestone.rag(today)
+        can_change_lead = permissions.can_change_lead(user)
         context.update(
             task=task,
             lead=next((r.department for r in responsibilities if r.role == ResponsibilityRole.LEAD), None),
             co_departments=[r.department for r in responsibilities if r.role == ResponsibilityRole.CO],
-            implementations=sorted(task.implementations.all(), key=lambda i: i.district.position),
+            implementations=implementations,
+            milestones=milestones,
+            can_see_records=bool(milestones) or permissions.can_see_task_records(user, task),
+            can_create_milestone=permissions.can_manage_task_milestones(user, task)
+            or permissions.can_add_own_milestone(user, task),
+            lead_form=kwargs.get("lead_form") or (LeadChangeForm(task=task) if can_change_lead else None),
+            lead_history=task_lead_history(task) if permissions.can_see_task_records(user, task) else [],
             previous_number=task.number - 1 if task.number > 1 else None,
             next_number=task.number + 1 if self.plan.tasks.filter(number=task.number + 1).exists() else None,
         )
@@ -130,11 +153,18 @@ class DistrictDetailView(PlanContextMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         district = get_object_or_404(District, code=self.kwargs["code"])
-        implementations = (
+        implementations = list(
             Implementation.objects.filter(task__plan=self.plan, district=district)
             .select_related("task__section")
             .order_by("task__number")
         )
+        visible = set(
+            permissions.implementations_visible_to(self.request.user)
+            .filter(district=district, task__plan=self.plan)
+            .values_list("pk", flat=True)
+        )
+        for implementation in implementations:
+            implementation.visible = implementation.pk in visible
         context.update(
             district=district,
             implementations=implementations,

@@ -1,21 +1,71 @@
+"""Shared fixtures.
+
+The Suzhou plan and the demo accounts are loaded once per test session into the test database
+(every test then runs in a transaction rolled back at its end), which keeps the permission matrix
+fast. A transactional test empties the database when it ends; the fixtures below notice and load
+the plan again.
+"""
+
 import io
 
 import pytest
 from django.core.management import call_command
 
+DEMO_PASSWORD = "cbec-demo-2026"
+
+
+def _load_plan_and_accounts():
+    from departments.demo import seed_demo_accounts
+
+    call_command("import_plan", stdout=io.StringIO())
+    seed_demo_accounts(password=DEMO_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _load_plan_and_accounts()
+
 
 @pytest.fixture
 def suzhou_plan(db):
-    """The Suzhou plan, loaded from fixtures/ by the import command."""
+    """The Suzhou plan as imported from fixtures/ (loaded again if a transactional test flushed it)."""
     from tasks_app.selectors import current_plan
 
-    call_command("import_plan", stdout=io.StringIO())
-    return current_plan()
+    plan = current_plan()
+    if plan is None:
+        _load_plan_and_accounts()
+        plan = current_plan()
+    return plan
 
 
 @pytest.fixture
 def demo_accounts(suzhou_plan):
     """Every demo account of PRODUCT.md, keyed by username."""
-    from departments.demo import seed_demo_accounts
+    from django.contrib.auth import get_user_model
 
-    return {user.username: user for user in seed_demo_accounts(password="cbec-demo-2026")}
+    return {user.username: user for user in get_user_model().objects.all()}
+
+
+@pytest.fixture
+def empty_database(db):
+    """No plan, departments, districts or accounts: as on a fresh installation (inside the test's
+    transaction, so the preloaded data comes back for the next test)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from guardian.models import GroupObjectPermission
+
+    from departments.models import Department, District
+    from tasks_app.models import Milestone, Plan
+
+    Milestone.objects.all().delete()
+    GroupObjectPermission.objects.all().delete()
+    for plan in Plan.objects.all():
+        plan.tasks.all().delete()
+        plan.delete()
+    Department.objects.all().delete()
+    District.objects.all().delete()
+    get_user_model().objects.all().delete()
+    Group.objects.all().delete()
+    for model in (Plan, Department, District):
+        model.history.all().delete()

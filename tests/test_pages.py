@@ -97,7 +97,7 @@ def test_unknown_objects_are_404(demo_accounts, client, name, kwargs):
 def test_pages_run_a_fixed_number_of_queries(demo_accounts, client, django_assert_max_num_queries):
     client.force_login(demo_accounts["leader"])
     for name, kwargs in PAGES:
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(15):
             client.get(reverse(name, kwargs=kwargs))
 
 

@@ -6,7 +6,8 @@ departments exactly as the closing parenthesis lists them. Names are matched to 
 below; an unknown name stops the build. Codes, English names and the quantitative targets of
 「二、发展目标」 are written out here, since the text alone cannot give them.
 
-    python tools/build_suzhou_plan.py ../shared/seeds/002_ef77ba9b26bdb342.txt > fixtures/suzhou_cbec_plan_2024_2026.json
+    python tools/build_suzhou_plan.py ../shared/seeds/002_ef77ba9b26bdb342.txt \
+        > fixtures/suzhou_cbec_plan_2024_2026.json
 
 tests/test_fixture_matches_plan.py rebuilds the file and compares it with the committed one.
 """
@@ -164,7 +165,10 @@ def indicators() -> list[dict]:
             "description": "集聚效应明显、生态体系完备的跨境电商产业园区(集聚区)。",
             "targets": [
                 _target(
-                    "district", 2026, comparison="gte", value="2.00",
+                    "district",
+                    2026,
+                    comparison="gte",
+                    value="2.00",
                     source="各县级市(区)建设集聚效应明显、生态体系完备的跨境电商产业园区(集聚区)2个以上",
                 )
             ],
@@ -178,7 +182,11 @@ def indicators() -> list[dict]:
             "description": "具有区域特色的跨境电商特色产业带。",
             "targets": [
                 _target(
-                    "district", 2026, comparison="between", value="1.00", value_max="2.00",
+                    "district",
+                    2026,
+                    comparison="between",
+                    value="1.00",
+                    value_max="2.00",
                     source="培育形成具有区域特色的跨境电商特色产业带1~2个",
                 )
             ],
@@ -187,14 +195,24 @@ def indicators() -> list[dict]:
         {
             "code": "belt_demo_firms",
             "name": "“产业带+跨境电商”样板/示范企业",
-            "name_en": "\"Industrial belt + CBEC\" model and demonstration firms",
+            "name_en": '"Industrial belt + CBEC" model and demonstration firms',
             "unit": "家",
             "description": "全市“产业带+跨境电商”样板企业;各板块“产业带+跨境电商”重点示范企业。",
             "targets": [
-                _target("city", 2026, comparison="gte", value="50.00",
-                        source="至2026年,全市打造“产业带+跨境电商”样板企业50家"),
-                _target("district", 2026, comparison="gte", value="30.00",
-                        source="各县级市(区)打造“产业带+跨境电商”重点示范企业30家以上"),
+                _target(
+                    "city",
+                    2026,
+                    comparison="gte",
+                    value="50.00",
+                    source="至2026年,全市打造“产业带+跨境电商”样板企业50家",
+                ),
+                _target(
+                    "district",
+                    2026,
+                    comparison="gte",
+                    value="30.00",
+                    source="各县级市(区)打造“产业带+跨境电商”重点示范企业30家以上",
+                ),
             ],
             "reports": [],
         },
@@ -205,8 +223,13 @@ def indicators() -> list[dict]:
             "unit": "个",
             "description": "全市开展跨境电商业务的主体数量。",
             "targets": [
-                _target("city", 2026, comparison="gt", value="15000.00",
-                        source="至2026年,全市开展跨境电商业务的主体突破1.5万个")
+                _target(
+                    "city",
+                    2026,
+                    comparison="gt",
+                    value="15000.00",
+                    source="至2026年,全市开展跨境电商业务的主体突破1.5万个",
+                )
             ],
             "reports": [],
         },
@@ -217,8 +240,13 @@ def indicators() -> list[dict]:
             "unit": "家/年",
             "description": "每年推动开展跨境电商业务的传统外贸、制造业企业。",
             "targets": [
-                _target("city", y, comparison="gte", value="600.00",
-                        source="每年推动至少600家传统外贸、制造业企业开展跨境电商业务")
+                _target(
+                    "city",
+                    y,
+                    comparison="gte",
+                    value="600.00",
+                    source="每年推动至少600家传统外贸、制造业企业开展跨境电商业务",
+                )
                 for y in PLAN_YEARS
             ],
             "reports": [],
@@ -230,8 +258,13 @@ def indicators() -> list[dict]:
             "unit": "平方米",
             "description": "本市企业建设、运营的海外仓面积。",
             "targets": [
-                _target("city", 2026, comparison="gt", value="1500000.00",
-                        source="本市企业建设、运营的海外仓面积超150万平方米")
+                _target(
+                    "city",
+                    2026,
+                    comparison="gt",
+                    value="1500000.00",
+                    source="本市企业建设、运营的海外仓面积超150万平方米",
+                )
             ],
             "reports": [],
         },
@@ -253,8 +286,7 @@ def indicators() -> list[dict]:
             "unit": "个",
             "description": "有国际影响力的跨境电商出口品牌数量。",
             "targets": [
-                _target("city", 2026, comparison="gte", value="40.00",
-                        source="有国际影响力的跨境电商出口品牌40个")
+                _target("city", 2026, comparison="gte", value="40.00", source="有国际影响力的跨境电商出口品牌40个")
             ],
             "reports": [],
         },
@@ -310,8 +342,9 @@ def parse(text: str) -> dict:
         section_match = re.fullmatch(r"\(([一二三四五六七八九十])\)(.+?)。?", line)
         if section_match:
             number = numerals.index(section_match.group(1)) + 1
-            sections.append({"number": number, "title": section_match.group(2),
-                             "title_en": SECTION_TITLES_EN[number], "tasks": []})
+            sections.append(
+                {"number": number, "title": section_match.group(2), "title_en": SECTION_TITLES_EN[number], "tasks": []}
+            )
             continue
         task_match = re.fullmatch(r"(\d+)\.(.+)", line)
         if not task_match:
@@ -323,18 +356,20 @@ def parse(text: str) -> dict:
         unknown = [name for name in names if name not in code_by_name]
         if unknown:
             raise ValueError(f"task {number}: unknown department(s) {unknown}")
-        sections[-1]["tasks"].append({
-            "number": number,
-            "title": task_title,
-            "title_en": TASK_TITLES_EN[number],
-            "text": task_text,
-            "responsibility_text": responsibility,
-            "responsibilities": [
-                {"department": code_by_name[name], "role": "lead" if code_by_name[name] == DEFAULT_LEAD else "co"}
-                for name in names
-            ],
-            "districts": "all",
-        })
+        sections[-1]["tasks"].append(
+            {
+                "number": number,
+                "title": task_title,
+                "title_en": TASK_TITLES_EN[number],
+                "text": task_text,
+                "responsibility_text": responsibility,
+                "responsibilities": [
+                    {"department": code_by_name[name], "role": "lead" if code_by_name[name] == DEFAULT_LEAD else "co"}
+                    for name in names
+                ],
+                "districts": "all",
+            }
+        )
 
     return {
         "format": FORMAT,
@@ -342,7 +377,7 @@ def parse(text: str) -> dict:
             "code": "suzhou-cbec-2024-2026",
             "title": title,
             "title_en": "China (Suzhou) Cross-Border E-Commerce Comprehensive Pilot Zone "
-                        "High-Quality Development Three-Year Action Plan (2024–2026)",
+            "High-Quality Development Three-Year Action Plan (2024–2026)",
             "issuer": lines[2],
             "document_number": "",
             "issued_on": "2024-04-08",

@@ -13,9 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--force", action="store_true", help="run even with DEBUG off (never on a production site)"
-        )
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off (never on a production site)")
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
@@ -28,4 +26,6 @@ class Command(BaseCommand):
             accounts = seed_demo_accounts(password=password)
         except ValueError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(self.style.SUCCESS(f"{len(accounts)} demo accounts ready (password from CBEC_DEMO_PASSWORD)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{len(accounts)} demo accounts ready (password from CBEC_DEMO_PASSWORD).")
+        )

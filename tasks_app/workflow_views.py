@@ -1,0 +1,418 @@
+"""Web pages of the workflow: milestones, progress updates, district confirmations, lead changes.
+
+Every view starts from the user's restricted queryset (``tasks_app.permissions``): an object the
+user may not see is a 404. A service refusing the actor is a 403, an action not valid in the
+object's state re-renders the page with the message and status 409, and bad input re-renders the
+form with its errors and status 400 — the same answers the API gives.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from departments.models import Department
+
+from . import permissions, services
+from .filters import MilestoneFilter
+from .forms import (
+    ConfirmForm,
+    ExtensionForm,
+    LeadChangeForm,
+    MilestoneEditForm,
+    MilestoneForm,
+    ProgressUpdateForm,
+    RejectForm,
+    TransitionForm,
+)
+from .models import KeyTask, MilestoneStatus
+from .selectors import current_plan, history_rows
+from .tables import MilestoneTable
+
+
+def _plan_tasks():
+    plan = current_plan()
+    if plan is None:
+        raise Http404(_("No plan is loaded."))
+    return KeyTask.objects.filter(plan=plan)
+
+
+def _visible_milestone(user, pk: int):
+    queryset = permissions.milestones_visible_to(user).select_related("task", "owner", "district")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _visible_implementation(user, pk: int):
+    queryset = permissions.implementations_visible_to(user).select_related("task", "district", "confirmed_by")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, field_messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+def _perform(request, call, form, on_error):
+    """Run a service; map refusals to 403, state conflicts to 409 and bad input to 400."""
+    try:
+        return call(), None
+    except services.NotAllowed as error:
+        raise PermissionDenied(str(error)) from None
+    except services.InvalidState as error:
+        messages.error(request, str(error))
+        return None, on_error(409)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None, on_error(400)
+
+
+def _owner_choices(user, task: KeyTask):
+    """The departments the user may create a milestone for on this task."""
+    departments = task.departments.order_by("position")
+    if permissions.can_manage_task_milestones(user, task):
+        return departments
+    if permissions.can_add_own_milestone(user, task):
+        return departments.filter(group__user=user)
+    return Department.objects.none()
+
+
+# --- milestones ---------------------------------------------------------------------------------
+
+
+class MilestoneListView(SingleTableMixin, FilterView):
+    """The milestones the user may see, with filters; a constant number of queries per page."""
+
+    table_class = MilestoneTable
+    filterset_class = MilestoneFilter
+    template_name = "tasks_app/milestone_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            permissions.milestones_visible_to(self.request.user)
+            .filter(task__plan=current_plan())
+            .select_related("task", "owner", "district")
+            .order_by("due_date", "id")
+        )
+
+
+def milestone_create(request, number: int):
+    task = get_object_or_404(_plan_tasks(), number=number)
+    choices = _owner_choices(request.user, task)
+    if not choices.exists():
+        raise PermissionDenied(_("You may not create milestones for this task."))
+    form = MilestoneForm(request.POST or None, task=task, owner_choices=choices)
+
+    def on_error(status):
+        return render(request, "tasks_app/milestone_form.html", {"form": form, "task": task}, status=status)
+
+    if request.method != "POST":
+        return on_error(200)
+    if not form.is_valid():
+        return on_error(400)
+    data = form.cleaned_data
+    milestone, error_response = _perform(
+        request,
+        lambda: services.milestone_create(
+            task=task,
+            owner=data["owner"],
+            district=data["district"],
+            title=data["title"],
+            due_date=data["due_date"],
+            description=data["description"],
+            by=request.user,
+        ),
+        form,
+        on_error,
+    )
+    if error_response:
+        return error_response
+    messages.success(request, _("Milestone created."))
+    return redirect("tasks_app:milestone_detail", pk=milestone.pk)
+
+
+def _milestone_page(request, milestone, *, status=200, **forms):
+    user = request.user
+    today = timezone.localdate()
+    can_edit = milestone.status == MilestoneStatus.PLANNED and permissions.can_edit_planned(user, milestone)
+    can_extend = milestone.status in (
+        MilestoneStatus.IN_PROGRESS,
+        MilestoneStatus.SUBMITTED,
+    ) and permissions.can_extend(user)
+    can_work = permissions.can_work_on(user, milestone) and milestone.status != MilestoneStatus.COMPLETED
+    can_approve = permissions.can_approve(user) and milestone.status == MilestoneStatus.SUBMITTED
+    actions = []
+    if permissions.can_work_on(user, milestone):
+        if milestone.status == MilestoneStatus.PLANNED:
+            actions.append(("start", _("Start")))
+        if milestone.status == MilestoneStatus.IN_PROGRESS:
+            actions.append(("submit", _("Submit for sign-off (申请办结)")))
+    if can_approve:
+        actions += [("approve", _("Sign off (销号)")), ("return", _("Return (退回)"))]
+    context = {
+        "milestone": milestone,
+        "task": milestone.task,
+        "today": today,
+        "rag": milestone.rag(today),
+        "days_overdue": milestone.days_overdue(today),
+        "updates": milestone.progress_updates.select_related("department", "author"),
+        "history": history_rows(milestone),
+        "actions": actions,
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "update_form": (forms.get("update_form") or ProgressUpdateForm()) if can_work else None,
+        "edit_form": (
+            forms.get("edit_form")
+            or MilestoneEditForm(
+                instance=milestone,
+                task=milestone.task,
+                initial={"version": milestone.version},
+                owner_choices=_owner_choices(user, milestone.task) | Department.objects.filter(pk=milestone.owner_id),
+            )
+        )
+        if can_edit
+        else None,
+        "extension_form": (
+            forms.get("extension_form")
+            or ExtensionForm(initial={"version": milestone.version, "due_date": milestone.due_date})
+        )
+        if can_extend
+        else None,
+    }
+    return render(request, "tasks_app/milestone_detail.html", context, status=status)
+
+
+def milestone_detail(request, pk: int):
+    return _milestone_page(request, _visible_milestone(request.user, pk))
+
+
+@require_POST
+def milestone_edit(request, pk: int):
+    milestone = _visible_milestone(request.user, pk)
+    if milestone.status == MilestoneStatus.PLANNED:
+        if not permissions.can_edit_planned(request.user, milestone):
+            raise PermissionDenied(_("You may not edit this milestone."))
+        form = MilestoneEditForm(
+            request.POST,
+            instance=milestone,
+            task=milestone.task,
+            owner_choices=milestone.task.departments.all(),
+        )
+        form_key = "edit_form"
+        fields = ["title", "owner", "district", "due_date", "description"]
+    else:
+        form = ExtensionForm(request.POST)
+        form_key = "extension_form"
+        fields = ["due_date"]
+    # The ModelForm validates onto the instance; keep a fresh copy for re-rendering and the service.
+    current = _visible_milestone(request.user, pk)
+
+    def on_error(status):
+        return _milestone_page(request, current, status=status, **{form_key: form})
+
+    if not form.is_valid():
+        return on_error(400)
+    data = form.cleaned_data
+    changes = {field: data[field] for field in fields if field in data}
+    _result, error_response = _perform(
+        request,
+        lambda: services.milestone_update(
+            milestone=current,
+            by=request.user,
+            version=data["version"],
+            changes=changes,
+            reason=data.get("reason") or "",
+        ),
+        form,
+        on_error,
+    )
+    if error_response:
+        return error_response
+    messages.success(request, _("Milestone saved."))
+    return redirect("tasks_app:milestone_detail", pk=pk)
+
+
+@require_POST
+def milestone_transition(request, pk: int):
+    milestone = _visible_milestone(request.user, pk)
+    form = TransitionForm(request.POST)
+
+    def on_error(status):
+        return _milestone_page(request, milestone, status=status, transition_form=form)
+
+    if not form.is_valid():
+        return on_error(400)
+    _result, error_response = _perform(
+        request,
+        lambda: services.milestone_transition(
+            milestone=milestone, action=form.cleaned_data["action"], note=form.cleaned_data["note"], by=request.user
+        ),
+        form,
+        on_error,
+    )
+    if error_response:
+        return error_response
+    messages.success(request, _("Done."))
+    return redirect("tasks_app:milestone_detail", pk=pk)
+
+
+@require_POST
+def progress_update_create(request, pk: int):
+    milestone = _visible_milestone(request.user, pk)
+    form = ProgressUpdateForm(request.POST, request.FILES)
+
+    def on_error(status):
+        return _milestone_page(request, milestone, status=status, update_form=form)
+
+    if not permissions.can_work_on(request.user, milestone):
+        raise PermissionDenied(_("Only the owner department may report progress on it."))
+    if not form.is_valid():
+        return on_error(400)
+    data = form.cleaned_data
+    _result, error_response = _perform(
+        request,
+        lambda: services.progress_update_create(
+            milestone=milestone,
+            by=request.user,
+            percent=data["percent"],
+            summary=data["summary"],
+            attachment=data["attachment"],
+        ),
+        form,
+        on_error,
+    )
+    if error_response:
+        return error_response
+    messages.success(request, _("Progress update posted."))
+    return redirect("tasks_app:milestone_detail", pk=pk)
+
+
+def progress_update_attachment(request, pk: int):
+    update = get_object_or_404(permissions.progress_updates_visible_to(request.user), pk=pk)
+    if not update.attachment:
+        raise Http404(_("No attachment."))
+    return FileResponse(update.attachment.open("rb"), as_attachment=True, filename=update.attachment_name)
+
+
+# --- implementations ----------------------------------------------------------------------------
+
+
+def _implementation_page(request, implementation, *, status=200, confirm_form=None, reject_form=None):
+    user = request.user
+    context = {
+        "implementation": implementation,
+        "task": implementation.task,
+        "history": history_rows(implementation),
+        "confirm_form": (confirm_form or ConfirmForm()) if permissions.can_confirm(user, implementation) else None,
+        "reject_form": (reject_form or RejectForm())
+        if permissions.can_reject_confirmation(user) and implementation.status == "confirmed"
+        else None,
+    }
+    return render(request, "tasks_app/implementation_detail.html", context, status=status)
+
+
+def implementation_detail(request, pk: int):
+    return _implementation_page(request, _visible_implementation(request.user, pk))
+
+
+@require_POST
+def implementation_confirm(request, pk: int):
+    implementation = _visible_implementation(request.user, pk)
+    if not permissions.can_confirm(request.user, implementation):
+        raise PermissionDenied(_("Only the district itself may confirm its implementation."))
+    form = ConfirmForm(request.POST, request.FILES)
+
+    def on_error(status):
+        return _implementation_page(request, implementation, status=status, confirm_form=form)
+
+    if not form.is_valid():
+        return on_error(400)
+    _result, error_response = _perform(
+        request,
+        lambda: services.implementation_confirm(
+            implementation=implementation,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            evidence=form.cleaned_data["evidence"],
+        ),
+        form,
+        on_error,
+    )
+    if error_response:
+        return error_response
+    messages.success(request, _("Implementation confirmed."))
+    return redirect("tasks_app:implementation_detail", pk=pk)
+
+
+@require_POST
+def implementation_reject(request, pk: int):
+    implementation = _visible_implementation(request.user, pk)
+    if not permissions.can_reject_confirmation(request.user):
+        raise PermissionDenied(_("Only the supervision office may reject a confirmation."))
+    form = RejectForm(request.POST)
+
+    def on_error(status):
+        return _implementation_page(request, implementation, status=status, reject_form=form)
+
+    if not form.is_valid():
+        return on_error(400)
+    _result, error_response = _perform(
+        request,
+        lambda: services.implementation_reject(
+            implementation=implementation, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        form,
+        on_error,
+    )
+    if error_response:
+        return error_response
+    messages.success(request, _("Confirmation rejected."))
+    return redirect("tasks_app:implementation_detail", pk=pk)
+
+
+def implementation_evidence(request, pk: int):
+    implementation = _visible_implementation(request.user, pk)
+    if not implementation.evidence:
+        raise Http404(_("No evidence file."))
+    return FileResponse(implementation.evidence.open("rb"), as_attachment=True, filename=implementation.evidence_name)
+
+
+# --- lead ---------------------------------------------------------------------------------------
+
+
+@require_POST
+def task_lead_change(request, number: int):
+    task = get_object_or_404(_plan_tasks(), number=number)
+    if not permissions.can_change_lead(request.user):
+        raise PermissionDenied(_("Only the supervision office may change a task's lead."))
+    form = LeadChangeForm(request.POST, task=task)
+
+    def on_error(status):
+        from .views import TaskDetailView
+
+        view = TaskDetailView()
+        view.setup(request, number=number)
+        view.plan = task.plan
+        context = view.get_context_data(number=number, lead_form=form)
+        return render(request, view.template_name, context, status=status)
+
+    if not form.is_valid():
+        return on_error(400)
+    _result, error_response = _perform(
+        request,
+        lambda: services.task_lead_change(
+            task=task, department=form.cleaned_data["department"], by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        form,
+        on_error,
+    )
+    if error_response:
+        return error_response
+    messages.success(request, _("Lead department changed."))
+    return redirect("tasks_app:task_detail", number=number)
