@@ -29,13 +29,15 @@ class MilestoneForm(forms.ModelForm):
 
 class MilestoneEditForm(MilestoneForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason for the extension (延期)"), required=False)
 
 
 class ExtensionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     due_date = forms.DateField(label=_("New due date"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason for the extension (延期)"), widget=forms.Textarea(attrs={"rows": 2}))
+    # Not required here: the service names a missing reason, for the page and the API alike.
+    reason = forms.CharField(
+        label=_("Reason for the extension (延期)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TransitionForm(forms.Form):

@@ -126,6 +126,10 @@ def milestone_update(*, milestone: Milestone, by, version: int, changes: dict, r
     unknown = set(changes) - EDITABLE_WHILE_PLANNED
     if unknown:
         raise ValidationError({field: _("This field cannot be changed here.") for field in unknown})
+    # The actor first: someone who could never edit it hears 403, an editor facing a closed state 409.
+    _require(
+        permissions.can_edit_planned(by, milestone) or permissions.can_extend(by), _("You may not edit this milestone.")
+    )
     if milestone.status == MilestoneStatus.COMPLETED:
         raise InvalidState(_("A completed milestone cannot be changed."))
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("milestones/", workflow_views.MilestoneListView.as_view(), name="milestone_list"),
     path("milestones/<int:pk>/", workflow_views.milestone_detail, name="milestone_detail"),
     path("milestones/<int:pk>/edit/", workflow_views.milestone_edit, name="milestone_edit"),
+    path("milestones/<int:pk>/extend/", workflow_views.milestone_extend, name="milestone_extend"),
     path("milestones/<int:pk>/transition/", workflow_views.milestone_transition, name="milestone_transition"),
     path("milestones/<int:pk>/updates/", workflow_views.progress_update_create, name="progress_update_create"),
     path(

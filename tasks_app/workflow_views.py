@@ -108,7 +108,10 @@ def milestone_create(request, number: int):
     choices = _owner_choices(request.user, task)
     if not choices.exists():
         raise PermissionDenied(_("You may not create milestones for this task."))
-    form = MilestoneForm(request.POST or None, task=task, owner_choices=choices)
+    # Offer only the departments the user may choose; accept any of the task's, so that the
+    # service, not the form, answers "not allowed" — as the API does.
+    form = MilestoneForm(request.POST or None, task=task)
+    form.fields["owner"].widget.choices = [("", "---------")] + [(d.pk, str(d)) for d in choices]
 
     def on_error(status):
         return render(request, "tasks_app/milestone_form.html", {"form": form, "task": task}, status=status)
@@ -194,40 +197,61 @@ def milestone_detail(request, pk: int):
 
 @require_POST
 def milestone_edit(request, pk: int):
+    """Edit a planned milestone (its editors) — sends only the fields that really changed."""
     milestone = _visible_milestone(request.user, pk)
-    if milestone.status == MilestoneStatus.PLANNED:
-        if not permissions.can_edit_planned(request.user, milestone):
-            raise PermissionDenied(_("You may not edit this milestone."))
-        form = MilestoneEditForm(
-            request.POST,
-            instance=milestone,
-            task=milestone.task,
-            owner_choices=milestone.task.departments.all(),
-        )
-        form_key = "edit_form"
-        fields = ["title", "owner", "district", "due_date", "description"]
-    else:
-        form = ExtensionForm(request.POST)
-        form_key = "extension_form"
-        fields = ["due_date"]
-    # The ModelForm validates onto the instance; keep a fresh copy for re-rendering and the service.
-    current = _visible_milestone(request.user, pk)
+    if not (permissions.can_edit_planned(request.user, milestone) or permissions.can_extend(request.user)):
+        raise PermissionDenied(_("You may not edit this milestone."))
+    # A ModelForm writes its values onto the instance it validates: give it a copy.
+    form = MilestoneEditForm(
+        request.POST,
+        instance=_visible_milestone(request.user, pk),
+        task=milestone.task,
+        owner_choices=milestone.task.departments.all(),
+    )
 
     def on_error(status):
-        return _milestone_page(request, current, status=status, **{form_key: form})
+        return _milestone_page(request, milestone, status=status, edit_form=form)
 
     if not form.is_valid():
         return on_error(400)
     data = form.cleaned_data
-    changes = {field: data[field] for field in fields if field in data}
+    changes = {field: data[field] for field in EDIT_FIELDS if data[field] != getattr(milestone, field)}
+    return _update(request, milestone, form, on_error, version=data["version"], changes=changes)
+
+
+@require_POST
+def milestone_extend(request, pk: int):
+    """Move the due date of a started milestone (延期): the supervision office, with a reason."""
+    milestone = _visible_milestone(request.user, pk)
+    if not (permissions.can_edit_planned(request.user, milestone) or permissions.can_extend(request.user)):
+        raise PermissionDenied(_("You may not edit this milestone."))
+    form = ExtensionForm(request.POST)
+
+    def on_error(status):
+        return _milestone_page(request, milestone, status=status, extension_form=form)
+
+    if not form.is_valid():
+        return on_error(400)
+    data = form.cleaned_data
+    return _update(
+        request,
+        milestone,
+        form,
+        on_error,
+        version=data["version"],
+        changes={"due_date": data["due_date"]},
+        reason=data["reason"],
+    )
+
+
+EDIT_FIELDS = ["title", "owner", "district", "due_date", "description"]
+
+
+def _update(request, milestone, form, on_error, *, version, changes, reason=""):
     _result, error_response = _perform(
         request,
         lambda: services.milestone_update(
-            milestone=current,
-            by=request.user,
-            version=data["version"],
-            changes=changes,
-            reason=data.get("reason") or "",
+            milestone=milestone, by=request.user, version=version, changes=changes, reason=reason
         ),
         form,
         on_error,
@@ -235,7 +259,7 @@ def milestone_edit(request, pk: int):
     if error_response:
         return error_response
     messages.success(request, _("Milestone saved."))
-    return redirect("tasks_app:milestone_detail", pk=pk)
+    return redirect("tasks_app:milestone_detail", pk=milestone.pk)
 
 
 @require_POST
