@@ -11,3 +11,7 @@ from .settings import *  # noqa: F403
 
 # Hashing cost is not under test; the hundreds of logins in the permission matrix are.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# SQLite: a file, not memory, so that the threads of the concurrency tests share one database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
