@@ -62,7 +62,11 @@ def _save(instance, by, reason: str = "") -> None:
 
 def _locked_milestone(milestone: Milestone, expected_version: int | None = None) -> Milestone:
     """Re-read the row under a lock, so two writers queue instead of overwriting each other."""
-    locked = Milestone.objects.select_for_update(of=("self",)).select_related("task", "owner", "district").get(pk=milestone.pk)
+    locked = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("task", "owner", "district")
+        .get(pk=milestone.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
             _("The milestone was changed by someone else (version %(current)s, you sent %(sent)s). Reload it.")
@@ -237,7 +241,11 @@ def progress_update_create(*, milestone: Milestone, by, percent: int, summary: s
 
 
 def _locked_implementation(implementation: Implementation) -> Implementation:
-    return Implementation.objects.select_for_update(of=("self",)).select_related("task", "district").get(pk=implementation.pk)
+    return (
+        Implementation.objects.select_for_update(of=("self",))
+        .select_related("task", "district")
+        .get(pk=implementation.pk)
+    )
 
 
 @transaction.atomic

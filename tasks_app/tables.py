@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Milestone, Rag
@@ -29,4 +30,4 @@ class MilestoneTable(tables.Table):
     def render_rag(self, record):
         rag = record.rag(timezone.localdate())
         label = Rag(rag).label
-        return tables.utils.format_html('<span class="rag rag-{}">{}</span>', rag, label)
+        return format_html('<span class="rag rag-{}">{}</span>', rag, label)

@@ -95,6 +95,9 @@ def test_simultaneous_progress_updates_are_all_kept(suzhou_plan, demo_accounts):
         thread.join(timeout=30)
     assert errors == []
     assert sorted(ProgressUpdate.objects.filter(milestone=milestone).values_list("percent", flat=True)) == [
-        10, 20, 30, 40,
+        10,
+        20,
+        30,
+        40,
     ]
     assert Milestone.objects.get(pk=milestone.pk).status == "in_progress"

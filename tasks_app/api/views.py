@@ -1,11 +1,36 @@
+"""The REST API. Every viewset starts from the caller's restricted queryset (tasks_app.permissions):
+what the caller may not see is a 404 and absent from lists. Views parse input and call one service;
+the exception handler maps the services' refusals (403, 409, 400)."""
+
 from django.db.models import Prefetch
-from rest_framework import viewsets
+from django.http import FileResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 
 from departments.models import Department, District
-from tasks_app.models import Implementation, KeyTask
+from tasks_app import permissions, services
+from tasks_app.filters import MilestoneFilter
+from tasks_app.models import Implementation, ImplementationStatus, KeyTask, ProgressUpdate
 from tasks_app.selectors import current_plan, tasks_with_responsibilities
 
-from .serializers import DepartmentSerializer, DistrictSerializer, KeyTaskDetailSerializer, KeyTaskSerializer
+from .serializers import (
+    ConfirmSerializer,
+    DepartmentSerializer,
+    DistrictSerializer,
+    ImplementationSerializer,
+    KeyTaskDetailSerializer,
+    KeyTaskSerializer,
+    LeadChangeSerializer,
+    MilestonePatchSerializer,
+    MilestoneSerializer,
+    ProgressUpdateSerializer,
+    RejectSerializer,
+    TransitionSerializer,
+)
 
 
 class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
@@ -24,7 +49,26 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def get_serializer_class(self):
+        if self.action == "lead":
+            return LeadChangeSerializer
         return KeyTaskDetailSerializer if self.action == "retrieve" else KeyTaskSerializer
+
+    @extend_schema(request=LeadChangeSerializer, responses=KeyTaskDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def lead(self, request, number=None):
+        """Designate another responsible department as the lead (supervision office)."""
+        task = self.get_object()
+        if not permissions.can_change_lead(request.user):
+            raise services.NotAllowed("Only the supervision office may change a task's lead.")
+        serializer = LeadChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.task_lead_change(
+            task=task,
+            department=serializer.validated_data["department"],
+            by=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(KeyTaskDetailSerializer(self.get_queryset().get(pk=task.pk)).data)
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -37,3 +81,168 @@ class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = District.objects.order_by("position", "code")
     serializer_class = DistrictSerializer
     lookup_field = "code"
+
+
+class MilestoneViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Milestones (任务分解). PATCH needs the `version` the client read; a stale one is a 409."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    filter_backends = [filters.DjangoFilterBackend]
+
+    def get_queryset(self):
+        return (
+            permissions.milestones_visible_to(self.request.user)
+            .filter(task__plan=current_plan())
+            .select_related("task", "owner", "district")
+            .order_by("due_date", "id")
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.milestone_create(
+            task=data["task"],
+            owner=data["owner"],
+            district=data.get("district"),
+            title=data["title"],
+            description=data.get("description", ""),
+            due_date=data["due_date"],
+            by=self.request.user,
+        )
+
+    @extend_schema(request=MilestonePatchSerializer, responses=MilestoneSerializer)
+    def partial_update(self, request, pk=None):
+        milestone = self.get_object()
+        serializer = MilestonePatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        version = changes.pop("version")
+        reason = changes.pop("reason", "")
+        milestone = services.milestone_update(
+            milestone=milestone, by=request.user, version=version, changes=changes, reason=reason
+        )
+        return Response(MilestoneSerializer(milestone).data)
+
+    @extend_schema(request=TransitionSerializer, responses=MilestoneSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """start / submit (owner department), approve / return (supervision office)."""
+        milestone = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone = services.milestone_transition(milestone=milestone, by=request.user, **serializer.validated_data)
+        return Response(MilestoneSerializer(milestone).data)
+
+
+class ProgressUpdateFilter(filters.FilterSet):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["milestone"]
+
+
+class ProgressUpdateViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilter
+
+    def get_queryset(self):
+        return permissions.progress_updates_visible_to(self.request.user).select_related(
+            "milestone", "department", "author"
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("milestones", permissions.milestones_visible_to(self.request.user))
+        return super().get_serializer(*args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        # A milestone the caller may not see is "not found", as everywhere else — not a field error.
+        milestone_id = request.data.get("milestone")
+        visible = permissions.milestones_visible_to(request.user)
+        if (
+            milestone_id not in (None, "")
+            and str(milestone_id).isdigit()
+            and not visible.filter(pk=milestone_id).exists()
+        ):
+            raise NotFound("No such milestone.")
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.progress_update_create(
+            milestone=data["milestone"],
+            by=self.request.user,
+            percent=data["percent"],
+            summary=data["summary"],
+            attachment=data.get("attachment"),
+        )
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def attachment(self, request, pk=None):
+        update = self.get_object()
+        if not update.attachment:
+            raise NotFound("This update has no attachment.")
+        return FileResponse(update.attachment.open("rb"), as_attachment=True, filename=update.attachment_name)
+
+
+class ImplementationFilter(filters.FilterSet):
+    task = filters.NumberFilter(field_name="task__number")
+    district = filters.CharFilter(field_name="district__code")
+    status = filters.ChoiceFilter(choices=ImplementationStatus.choices)
+
+    class Meta:
+        model = Implementation
+        fields = ["task", "district", "status"]
+
+
+class ImplementationViewSet(viewsets.ReadOnlyModelViewSet):
+    """District implementation records (落实); a district confirms its own, the office rejects."""
+
+    serializer_class = ImplementationSerializer
+    filterset_class = ImplementationFilter
+
+    def get_queryset(self):
+        return (
+            permissions.implementations_visible_to(self.request.user)
+            .filter(task__plan=current_plan())
+            .select_related("task", "district")
+            .order_by("task__number", "district__position")
+        )
+
+    @extend_schema(request=ConfirmSerializer, responses=ImplementationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        implementation = self.get_object()
+        serializer = ConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        implementation = services.implementation_confirm(
+            implementation=implementation,
+            by=request.user,
+            note=serializer.validated_data["note"],
+            evidence=serializer.validated_data.get("evidence"),
+        )
+        return Response(self.get_serializer(implementation).data)
+
+    @extend_schema(request=RejectSerializer, responses=ImplementationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        implementation = self.get_object()
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        implementation = services.implementation_reject(
+            implementation=implementation, by=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(self.get_serializer(implementation).data, status=status.HTTP_200_OK)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        implementation = self.get_object()
+        if not implementation.evidence:
+            raise NotFound("No evidence file.")
+        return FileResponse(
+            implementation.evidence.open("rb"), as_attachment=True, filename=implementation.evidence_name
+        )
