@@ -51,10 +51,21 @@ class KeyTaskDetailSerializer(KeyTaskSerializer):
         fields = [*KeyTaskSerializer.Meta.fields, "text", "responsibility_text"]
 
 
+class TaskNumberField(serializers.SlugRelatedField):
+    """A key task of the current plan, by its number."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="number", **kwargs)
+
+    def get_queryset(self):
+        plan = current_plan()
+        return KeyTask.objects.filter(plan=plan) if plan else KeyTask.objects.none()
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     """Read shape of a milestone, and the input of POST (task number, owner and district codes)."""
 
-    task = serializers.SlugRelatedField(slug_field="number", queryset=KeyTask.objects.none())
+    task = TaskNumberField()
     owner = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
@@ -82,11 +93,6 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["baseline_due_date", "status", "version", "return_reason", "created_at", "updated_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        plan = current_plan()
-        self.fields["task"].queryset = KeyTask.objects.filter(plan=plan) if plan else KeyTask.objects.none()
 
     def get_rag(self, milestone) -> str:
         return milestone.rag(timezone.localdate())
