@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -175,6 +176,46 @@ CBEC_MAX_UPLOAD_BYTES = int(os.environ.get("CBEC_MAX_UPLOAD_MB", "20")) * 1024 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Celery: Redis in production; without REDIS_URL a broker in files under .celery/ (embedded mode:
+# nothing to install or run but the worker, which `scripts/demo.sh` starts with its beat).
+CELERY_DATA_DIR = Path(os.environ.get("CELERY_DATA_DIR", BASE_DIR / ".celery"))
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_DATA_DIR / "broker"),
+        "data_folder_out": str(CELERY_DATA_DIR / "broker"),
+        "control_folder": str(CELERY_DATA_DIR / "control"),
+    }
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message to be redelivered
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that enqueues while Redis is down must not hang: fail fast, log, let the next scan catch up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "scan reminders every morning (Asia/Shanghai)": {
+        "task": "tasks_app.tasks.scan_reminders",
+        "schedule": crontab(hour=int(os.environ.get("CBEC_REMINDER_HOUR", "8")), minute=0),
+    },
+    "retry failed reminder deliveries": {
+        "task": "tasks_app.tasks.deliver_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+}
+
+# Reminder rules (PRODUCT.md): days before the due date; escalation every N days overdue; the day
+# of the month from which a missing monthly progress report is chased; delivery retries.
+CBEC_REMINDER_DUE_SOON_DAYS = [int(d) for d in os.environ.get("CBEC_REMINDER_DUE_SOON_DAYS", "7,1").split(",")]
+CBEC_ESCALATION_EVERY_DAYS = int(os.environ.get("CBEC_ESCALATION_EVERY_DAYS", "7"))
+CBEC_MONTHLY_REPORT_DAY = int(os.environ.get("CBEC_MONTHLY_REPORT_DAY", "25"))
+CBEC_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("CBEC_DELIVERY_MAX_ATTEMPTS", "5"))
+CBEC_DELIVERY_CLAIM_MINUTES = 10
+CBEC_WEBHOOK_TIMEOUT_SECONDS = 5
 
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

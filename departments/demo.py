@@ -1,6 +1,7 @@
 """Demo accounts (PRODUCT.md): only ever created by ``manage.py seed_demo``."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -27,13 +28,16 @@ def seed_demo_accounts(*, password: str) -> list:
     wanted += [(f"district-{d.code}", f"{d.name}", d.group, False) for d in districts]
 
     user_model = get_user_model()
+    # One hash for all: hashing is deliberately slow, and these accounts share one password anyway.
+    hashed_password = make_password(password)
     accounts = []
     for username, display_name, group, is_admin in wanted:
         user, _ = user_model.objects.get_or_create(username=username)
         user.first_name = display_name[:150]
+        user.email = f"{username}@example.gov.cn"
         user.is_staff = user.is_superuser = is_admin
         user.is_active = True
-        user.set_password(password)
+        user.password = hashed_password
         user.save()
         user.groups.set([group] if group else [])
         accounts.append(user)

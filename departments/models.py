@@ -20,6 +20,8 @@ class Department(models.Model):
     group = models.OneToOneField(
         Group, verbose_name=_("account group"), on_delete=models.PROTECT, related_name="department"
     )
+    # Optional group-robot webhook (企业微信 / 钉钉) that receives the department's reminders.
+    webhook_url = models.URLField(_("reminder webhook"), max_length=500, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -457,3 +457,140 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} · {self.percent}%"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("due soon")
+    OVERDUE = "overdue", _("overdue")
+    ESCALATION = "escalation", _("escalation (督办)")
+    MONTHLY_REPORT = "monthly_report", _("monthly progress report due")
+    MANUAL = "manual", _("supervision notice (督办通知)")
+
+
+ESCALATION_LABELS = {1: _("催办"), 2: _("督办"), 3: _("通报")}
+
+
+class Reminder(models.Model):
+    """One reminder: a (subject, kind, occurrence) that exists at most once — the database says so.
+
+    ``subject`` names what it is about ("milestone:12", "task:5:department:3"); ``occurrence``
+    which instance ("d7@2026-11-25", "L2@2026-11-25", "2026-11"). A scan that runs twice, two beats
+    at once or a restarted worker insert the same key and the unique constraint drops the copy.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    subject = models.CharField(_("subject"), max_length=64)
+    occurrence = models.CharField(_("occurrence"), max_length=40)
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("milestone"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="reminders")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    as_of = models.DateField(_("scan date"))
+    message = models.TextField(_("message"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set once notifications and deliveries have been created for it (in the same transaction).
+    fanned_out = models.BooleanField(_("recipients resolved"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "kind", "occurrence"], name="reminder_once_per_occurrence"),
+        ]
+        indexes = [models.Index(fields=["fanned_out"], name="reminder_fanout", condition=Q(fanned_out=False))]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.subject} · {self.occurrence}"
+
+    @property
+    def level_label(self) -> str:
+        return str(ESCALATION_LABELS.get(min(self.level, 3), "")) if self.level else ""
+
+
+class Notification(models.Model):
+    """A reminder in one person's in-app list."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    reminder = models.ForeignKey(
+        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "recipient"], name="notification_once_per_recipient")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.reminder}"
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    WEBHOOK = "webhook", _("webhook")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class Delivery(models.Model):
+    """A reminder sent over one channel to one target (an address, a department's webhook)."""
+
+    reminder = models.ForeignKey(
+        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
+    target = models.CharField(_("target"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["reminder", "channel", "target"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "channel", "target"], name="delivery_once_per_target"),
+        ]
+        indexes = [models.Index(fields=["status"], name="delivery_open", condition=~Q(status="sent"))]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.target}: {self.get_status_display()}"
