@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tasks_app.context_processors.notifications",
             ],
         },
     },
@@ -187,6 +188,8 @@ if not REDIS_URL:
         "data_folder_out": str(CELERY_DATA_DIR / "broker"),
         "control_folder": str(CELERY_DATA_DIR / "control"),
     }
+    for _folder in ("broker", "control"):
+        (CELERY_DATA_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message to be redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -15,3 +15,17 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # SQLite: a file, not memory, so that the threads of the concurrency tests share one database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+
+# The embedded Celery broker (used when REDIS_URL is not set) keeps its files out of the tree.
+if not REDIS_URL:  # noqa: F405
+    import tempfile
+
+    _celery_dir = Path(tempfile.mkdtemp(prefix="cbec-celery-"))  # noqa: F405
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_dir / "broker"),
+        "data_folder_out": str(_celery_dir / "broker"),
+        "control_folder": str(_celery_dir / "control"),
+    }
+    for _folder in ("broker", "control"):
+        (_celery_dir / _folder).mkdir()
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

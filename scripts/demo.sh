@@ -25,7 +25,13 @@ cat <<TXT
     district-sip       苏州工业园区; district-kunshan, district-changshu, ... one per district
     admin              administrator (also http://$HOST:$PORT/admin/)
   API: http://$HOST:$PORT/api/v1/   (schema: /api/v1/schema/)
+  Reminders: a Celery worker with its beat runs beside the site (embedded broker in .celery/);
+  run a scan for any day with  .venv/bin/python manage.py send_reminders --as-of 2026-12-01
   Stop with Ctrl-C.
 
 TXT
-exec "$PY" manage.py runserver "$HOST:$PORT"
+# The reminder worker and its scheduler: no Redis needed here (a broker in files, see settings).
+"$VENV/bin/celery" -A cbec_tracker worker --beat --pool=solo --loglevel=WARNING &
+CELERY_PID=$!
+trap 'kill "$CELERY_PID" 2>/dev/null || true' EXIT INT TERM
+"$PY" manage.py runserver "$HOST:$PORT"

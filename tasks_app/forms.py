@@ -67,3 +67,7 @@ class LeadChangeForm(forms.Form):
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = task.departments.order_by("position")
+
+
+class SupervisionNoticeForm(forms.Form):
+    message = forms.CharField(label=_("督办 notice"), widget=forms.Textarea(attrs={"rows": 2}))

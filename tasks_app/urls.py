@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, workflow_views
+from . import notification_views, views, workflow_views
 
 app_name = "tasks_app"
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path("implementations/<int:pk>/confirm/", workflow_views.implementation_confirm, name="implementation_confirm"),
     path("implementations/<int:pk>/reject/", workflow_views.implementation_reject, name="implementation_reject"),
     path("implementations/<int:pk>/evidence/", workflow_views.implementation_evidence, name="implementation_evidence"),
+    path("milestones/<int:pk>/notices/", workflow_views.supervision_notice, name="supervision_notice"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
     path("departments/", views.DepartmentListView.as_view(), name="department_list"),
     path("departments/<slug:code>/", views.DepartmentDetailView.as_view(), name="department_detail"),
     path("districts/", views.DistrictListView.as_view(), name="district_list"),

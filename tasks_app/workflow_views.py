@@ -30,9 +30,11 @@ from .forms import (
     MilestoneForm,
     ProgressUpdateForm,
     RejectForm,
+    SupervisionNoticeForm,
     TransitionForm,
 )
 from .models import KeyTask, MilestoneStatus
+from .reminders import reminders_for_milestone, supervision_notice_issue
 from .selectors import current_plan, history_rows
 from .tables import MilestoneTable
 
@@ -159,7 +161,10 @@ def _milestone_page(request, milestone, *, status=200, **forms):
             actions.append(("submit", _("Submit for sign-off (申请办结)")))
     if can_approve:
         actions += [("approve", _("Sign off (销号)")), ("return", _("Return (退回)"))]
+    show_reminders = permissions.can_approve(user) or permissions.can_see_task_records(user, milestone.task)
     context = {
+        "reminders": reminders_for_milestone(milestone) if show_reminders else None,
+        "notice_form": (forms.get("notice_form") or SupervisionNoticeForm()) if permissions.can_approve(user) else None,
         "milestone": milestone,
         "task": milestone.task,
         "today": today,
@@ -322,6 +327,30 @@ def progress_update_attachment(request, pk: int):
     if not update.attachment:
         raise Http404(_("No attachment."))
     return FileResponse(update.attachment.open("rb"), as_attachment=True, filename=update.attachment_name)
+
+
+@require_POST
+def supervision_notice(request, pk: int):
+    milestone = _visible_milestone(request.user, pk)
+    if not permissions.can_approve(request.user):
+        raise PermissionDenied(_("Only the supervision office may issue a 督办 notice."))
+    form = SupervisionNoticeForm(request.POST)
+
+    def on_error(status):
+        return _milestone_page(request, milestone, status=status, notice_form=form)
+
+    if not form.is_valid():
+        return on_error(400)
+    _result, error_response = _perform(
+        request,
+        lambda: supervision_notice_issue(milestone=milestone, by=request.user, message=form.cleaned_data["message"]),
+        form,
+        on_error,
+    )
+    if error_response:
+        return error_response
+    messages.success(request, _("督办 notice sent."))
+    return redirect("tasks_app:milestone_detail", pk=pk)
 
 
 # --- implementations ----------------------------------------------------------------------------

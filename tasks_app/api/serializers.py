@@ -3,7 +3,16 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from departments.models import Department, District
-from tasks_app.models import Implementation, KeyTask, Milestone, ProgressUpdate, TaskResponsibility
+from tasks_app.models import (
+    Delivery,
+    Implementation,
+    KeyTask,
+    Milestone,
+    Notification,
+    ProgressUpdate,
+    Reminder,
+    TaskResponsibility,
+)
 from tasks_app.selectors import current_plan
 
 
@@ -194,3 +203,39 @@ class RejectSerializer(serializers.Serializer):
 class LeadChangeSerializer(serializers.Serializer):
     department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
     reason = serializers.CharField(allow_blank=True)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="reminder.kind", read_only=True)
+    level = serializers.IntegerField(source="reminder.level", read_only=True)
+    message = serializers.CharField(source="reminder.message", read_only=True)
+    milestone = serializers.IntegerField(source="reminder.milestone_id", read_only=True, allow_null=True)
+    task = serializers.IntegerField(source="reminder.task.number", read_only=True)
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "level", "message", "milestone", "task", "created_at", "read", "read_at"]
+        read_only_fields = fields
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Delivery
+        fields = ["channel", "target", "status", "attempts", "last_error", "sent_at"]
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    deliveries = DeliverySerializer(many=True, read_only=True)
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Reminder
+        fields = ["id", "kind", "occurrence", "level", "as_of", "message", "issued_by", "created_at", "deliveries"]
+
+
+class NoticeSerializer(serializers.Serializer):
+    message = serializers.CharField(allow_blank=True)

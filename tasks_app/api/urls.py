@@ -12,6 +12,7 @@ router.register("districts", views.DistrictViewSet, basename="district")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("progress-updates", views.ProgressUpdateViewSet, basename="progress-update")
 router.register("implementations", views.ImplementationViewSet, basename="implementation")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", LockoutAwareObtainAuthToken.as_view(), name="api-token"),

@@ -4,6 +4,7 @@ the exception handler maps the services' refusals (403, 409, 400)."""
 
 from django.db.models import Prefetch
 from django.http import FileResponse
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -14,7 +15,8 @@ from rest_framework.response import Response
 from departments.models import Department, District
 from tasks_app import permissions, services
 from tasks_app.filters import MilestoneFilter
-from tasks_app.models import Implementation, ImplementationStatus, KeyTask, Milestone, ProgressUpdate
+from tasks_app.models import Implementation, ImplementationStatus, KeyTask, Milestone, Notification, ProgressUpdate
+from tasks_app.reminders import reminders_for_milestone, supervision_notice_issue
 from tasks_app.selectors import current_plan, tasks_with_responsibilities
 
 from .serializers import (
@@ -27,8 +29,11 @@ from .serializers import (
     LeadChangeSerializer,
     MilestonePatchSerializer,
     MilestoneSerializer,
+    NoticeSerializer,
+    NotificationSerializer,
     ProgressUpdateSerializer,
     RejectSerializer,
+    ReminderSerializer,
     TransitionSerializer,
 )
 
@@ -126,6 +131,29 @@ class MilestoneViewSet(
             milestone=milestone, by=request.user, version=version, changes=changes, reason=reason
         )
         return Response(MilestoneSerializer(milestone).data)
+
+    @extend_schema(responses=ReminderSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def reminders(self, request, pk=None):
+        """Every reminder of the milestone, its escalation level and deliveries (those involved)."""
+        milestone = self.get_object()
+        if not (
+            permissions.can_approve(request.user) or permissions.can_see_task_records(request.user, milestone.task)
+        ):
+            raise services.NotAllowed("The reminders are for the departments of the task and the offices.")
+        return Response(ReminderSerializer(reminders_for_milestone(milestone), many=True).data)
+
+    @extend_schema(request=NoticeSerializer, responses=ReminderSerializer)
+    @action(detail=True, methods=["post"])
+    def notices(self, request, pk=None):
+        """Issue a manual 督办 notice (supervision office)."""
+        milestone = self.get_object()
+        serializer = NoticeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reminder = supervision_notice_issue(
+            milestone=milestone, by=request.user, message=serializer.validated_data["message"]
+        )
+        return Response(ReminderSerializer(reminder).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses=MilestoneSerializer)
     @action(detail=True, methods=["post"])
@@ -253,3 +281,27 @@ class ImplementationViewSet(viewsets.ReadOnlyModelViewSet):
         return FileResponse(
             implementation.evidence.open("rb"), as_attachment=True, filename=implementation.evidence_name
         )
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own notifications (in-app reminders); `?read=false` for the unread ones."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        queryset = self.request.user.notifications.select_related("reminder__task").order_by("-created_at", "-id")
+        read = self.request.query_params.get("read")
+        if read in ("true", "false"):
+            queryset = queryset.filter(read_at__isnull=(read == "false"))
+        return queryset
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(self.get_serializer(notification).data)

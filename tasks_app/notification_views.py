@@ -1,0 +1,35 @@
+"""The in-app notification list: a user's own reminders, with read / unread."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+
+def notification_list(request):
+    notifications = request.user.notifications.select_related("reminder__milestone", "reminder__task").order_by(
+        "read_at", "-created_at", "-id"
+    )
+    if request.GET.get("unread"):
+        notifications = notifications.filter(read_at__isnull=True)
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "tasks_app/notification_list.html", {"page": page, "only_unread": bool(request.GET.get("unread"))}
+    )
+
+
+@require_POST
+def notification_read(request, pk: int):
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    if notification.reminder.milestone_id and request.POST.get("open"):
+        return redirect("tasks_app:milestone_detail", pk=notification.reminder.milestone_id)
+    return redirect("tasks_app:notification_list")
+
+
+@require_POST
+def notification_read_all(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("tasks_app:notification_list")

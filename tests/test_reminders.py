@@ -1,0 +1,287 @@
+"""Reminder scans at simulated dates: the exact reminders, each once, to the right people."""
+
+import datetime as dt
+import http.server
+import json
+import threading
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from departments.models import Department
+from tasks_app import reminders, services
+from tasks_app.models import Delivery, DeliveryStatus, KeyTask, Milestone, Notification, Reminder, ReminderKind
+
+DUE = dt.date(2026, 3, 10)  # a Tuesday; the 25th of March is far enough not to mix in monthly reports
+
+
+def day(offset: int) -> dt.date:
+    return DUE + dt.timedelta(days=offset)
+
+
+@pytest.fixture
+def milestone(demo_accounts):
+    """市市场监管局's milestone on task 5 (lead 市商务局), due DUE, in progress."""
+    created = services.milestone_create(
+        task=KeyTask.objects.get(number=5),
+        owner=Department.objects.get(code="amr"),
+        title="品牌培育清单",
+        due_date=DUE,
+        by=demo_accounts["supervisor"],
+    )
+    return services.milestone_transition(milestone=created, action="start", by=demo_accounts["liaison-amr"])
+
+
+def scan(as_of):
+    return reminders.reminders_scan(as_of=as_of)
+
+
+def milestone_reminders(milestone):
+    return list(Reminder.objects.filter(milestone=milestone).order_by("id").values_list("kind", "occurrence", "level"))
+
+
+def recipients(reminder_kind, milestone):
+    return set(
+        Notification.objects.filter(reminder__milestone=milestone, reminder__kind=reminder_kind).values_list(
+            "recipient__username", flat=True
+        )
+    )
+
+
+def test_the_schedule_of_one_milestone(milestone):
+    expected_by_day = {
+        -8: [],
+        -7: [("due_soon", f"d7@{DUE}", 0)],
+        -3: [],
+        -1: [("due_soon", f"d1@{DUE}", 0)],
+        0: [],
+        1: [("overdue", f"overdue@{DUE}", 0)],
+        6: [],
+        7: [("escalation", f"L1@{DUE}", 1)],
+        13: [],
+        14: [("escalation", f"L2@{DUE}", 2)],
+        21: [("escalation", f"L3@{DUE}", 3)],
+    }
+    seen = []
+    for offset, new in expected_by_day.items():
+        scan(day(offset))
+        seen += new
+        assert milestone_reminders(milestone) == seen, f"day {offset}"
+
+    assert recipients("due_soon", milestone) == {"liaison-amr"}
+    assert recipients("overdue", milestone) == {"liaison-amr", "supervisor"}
+    assert recipients("escalation", milestone) == {"liaison-commerce", "supervisor"}
+    levels = [r.level_label for r in Reminder.objects.filter(milestone=milestone, kind="escalation").order_by("level")]
+    assert levels == ["催办", "督办", "通报"]
+
+
+def test_repeated_scans_send_nothing_twice(milestone):
+    for _ in range(3):
+        scan(day(1))
+    assert milestone_reminders(milestone) == [("overdue", f"overdue@{DUE}", 0)]
+    assert Notification.objects.filter(reminder__milestone=milestone).count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["liaison-amr@example.gov.cn", "supervisor@example.gov.cn"]
+
+
+def test_a_missed_day_is_caught_up(milestone):
+    scan(day(-5))  # the 7-day mark was missed: warn now
+    scan(day(-4))
+    assert milestone_reminders(milestone) == [("due_soon", f"d7@{DUE}", 0)]
+    scan(day(3))  # the 1-day mark and the overdue day were missed
+    assert milestone_reminders(milestone) == [("due_soon", f"d7@{DUE}", 0), ("overdue", f"overdue@{DUE}", 0)]
+
+
+def test_nothing_for_completed_milestones_and_no_due_soon_once_submitted(milestone, demo_accounts):
+    services.milestone_transition(milestone=milestone, action="submit", by=demo_accounts["liaison-amr"])
+    scan(day(-1))
+    assert milestone_reminders(milestone) == []
+    scan(day(2))  # submitted but not signed off: still overdue
+    assert [k for k, _o, _l in milestone_reminders(milestone)] == ["overdue"]
+    services.milestone_transition(milestone=milestone, action="approve", by=demo_accounts["supervisor"])
+    scan(day(7))
+    scan(day(30))
+    assert [k for k, _o, _l in milestone_reminders(milestone)] == ["overdue"]
+
+
+def test_an_extension_starts_a_new_schedule_and_keeps_the_old_record(milestone, demo_accounts):
+    scan(day(1))
+    services.milestone_update(
+        milestone=milestone,
+        by=demo_accounts["supervisor"],
+        version=Milestone.objects.get(pk=milestone.pk).version,
+        changes={"due_date": day(20)},
+        reason="企业申请",
+    )
+    scan(day(13))
+    assert milestone_reminders(milestone) == [
+        ("overdue", f"overdue@{DUE}", 0),
+        ("due_soon", f"d7@{day(20)}", 0),
+    ]
+
+
+def test_monthly_report_reminders_from_the_25th(milestone, demo_accounts):
+    services.progress_update_create(milestone=milestone, by=demo_accounts["liaison-amr"], percent=10, summary="启动")
+    scan(dt.date(2026, 11, 24))
+    assert not Reminder.objects.filter(kind=ReminderKind.MONTHLY_REPORT).exists()
+    scan(dt.date(2026, 11, 25))
+    monthly = Reminder.objects.filter(kind=ReminderKind.MONTHLY_REPORT, occurrence="2026-11")
+    task5 = KeyTask.objects.get(number=5)
+    amr = Department.objects.get(code="amr")
+    # Every (task, responsible department) pair of the plan except the one that reported this month.
+    assert monthly.count() == 74 - 1
+    assert not monthly.filter(task=task5, department=amr).exists()
+    assert set(
+        Notification.objects.filter(reminder__in=monthly.filter(task=task5)).values_list(
+            "recipient__username", flat=True
+        )
+    ) == {"liaison-commerce", "liaison-customs"}
+    scan(dt.date(2026, 11, 28))
+    assert Reminder.objects.filter(kind=ReminderKind.MONTHLY_REPORT).count() == 73
+
+
+def test_send_reminders_command_and_its_dry_run(milestone, capsys):
+    call_command("send_reminders", "--as-of", str(day(1)), "--dry-run")
+    out = capsys.readouterr().out
+    assert "overdue@2026-03-10" in out and "nothing was recorded" in out
+    assert not Reminder.objects.exists()
+    call_command("send_reminders", "--as-of", str(day(1)))
+    assert "1 new reminders" in capsys.readouterr().out
+    call_command("send_reminders", "--as-of", str(day(1)))
+    assert "0 new reminders" in capsys.readouterr().out
+    with pytest.raises(Exception, match="YYYY-MM-DD"):
+        call_command("send_reminders", "--as-of", "10/03/2026")
+
+
+class _Robot(http.server.BaseHTTPRequestHandler):
+    received: list = []
+    fail_first = 0
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if _Robot.fail_first > 0:
+            _Robot.fail_first -= 1
+            self.send_response(500)
+        else:
+            _Robot.received.append(body)
+            self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"errcode":0}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def robot():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Robot)
+    _Robot.received, _Robot.fail_first = [], 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+def test_department_webhook_is_retried_until_it_works_and_then_sent_once(milestone, robot, settings):
+    amr = Department.objects.get(code="amr")
+    amr.webhook_url = f"http://127.0.0.1:{robot.server_port}/robot/send?key=abc"
+    amr.save()
+    _Robot.fail_first = 2
+    scan(day(-7))
+    hook = Delivery.objects.get(channel="webhook")
+    assert (hook.status, hook.attempts) == (DeliveryStatus.FAILED, 1)
+    assert "500" in hook.last_error
+    reminders.deliver_pending()
+    reminders.deliver_pending()
+    hook.refresh_from_db()
+    assert (hook.status, hook.attempts) == (DeliveryStatus.SENT, 3)
+    reminders.deliver_pending()
+    assert len(_Robot.received) == 1
+    assert _Robot.received[0]["msgtype"] == "text"
+    assert "临期提醒" in _Robot.received[0]["text"]["content"]
+
+
+def test_failed_deliveries_stop_after_the_bounded_attempts(milestone, settings):
+    settings.CBEC_DELIVERY_MAX_ATTEMPTS = 3
+    amr = Department.objects.get(code="amr")
+    amr.webhook_url = "http://127.0.0.1:9/unreachable"
+    amr.save()
+    scan(day(-7))
+    for _ in range(5):
+        reminders.deliver_pending()
+    hook = Delivery.objects.get(channel="webhook")
+    assert (hook.status, hook.attempts) == (DeliveryStatus.FAILED, 3)
+    assert hook.last_error
+
+
+def test_a_claim_left_by_a_killed_worker_is_taken_again_later(milestone, settings):
+    """A worker that died after claiming a delivery: nothing is resent while the claim is fresh,
+    and the delivery is made once the claim is stale."""
+    scan(day(-7))
+    Delivery.objects.update(status=DeliveryStatus.SENDING, claimed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    sent_before = len(mail.outbox)
+    settings.CBEC_DELIVERY_CLAIM_MINUTES = 10**7  # still fresh
+    reminders.deliver_pending()
+    assert len(mail.outbox) == sent_before
+    settings.CBEC_DELIVERY_CLAIM_MINUTES = 10
+    reminders.deliver_pending()
+    assert len(mail.outbox) == sent_before + 1
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_supervision_notice_on_the_page_and_reminders_visible_per_milestone(milestone, demo_accounts):
+    scan(day(8))
+    client = Client()
+    client.force_login(demo_accounts["supervisor"])
+    url = reverse("tasks_app:supervision_notice", kwargs={"pk": milestone.pk})
+    assert client.post(url, {"message": ""}).status_code == 400
+    assert client.post(url, {"message": "请本周内报送整改情况"}).status_code == 302
+    notice = Reminder.objects.get(kind=ReminderKind.MANUAL)
+    assert set(notice.notifications.values_list("recipient__username", flat=True)) == {
+        "liaison-amr",
+        "liaison-commerce",
+        "supervisor",
+    }
+    page = client.get(reverse("tasks_app:milestone_detail", kwargs={"pk": milestone.pk}))
+    kinds = [r.kind for r in page.context["reminders"]]
+    assert kinds.count("escalation") == 1 and "manual" in kinds and "overdue" in kinds
+    liaison = Client()
+    liaison.force_login(demo_accounts["liaison-amr"])
+    assert liaison.post(url, {"message": "x"}).status_code == 403
+
+
+def test_notifications_list_unread_count_and_mark_read(milestone, demo_accounts):
+    scan(day(1))
+    client = Client()
+    client.force_login(demo_accounts["liaison-amr"])
+    page = client.get(reverse("tasks_app:plan_overview"))
+    assert page.context["unread_notifications"] == 1
+    notification = Notification.objects.get(recipient=demo_accounts["liaison-amr"])
+    client.post(reverse("tasks_app:notification_read", kwargs={"pk": notification.pk}))
+    assert client.get(reverse("tasks_app:plan_overview")).context["unread_notifications"] == 0
+    # Someone else's notification is not there to mark.
+    other = Notification.objects.get(recipient=demo_accounts["supervisor"])
+    assert client.post(reverse("tasks_app:notification_read", kwargs={"pk": other.pk})).status_code == 404
+
+
+def test_notifications_api_shows_only_ones_own(milestone, demo_accounts):
+    from rest_framework.test import APIClient
+
+    scan(day(8))
+    api = APIClient()
+    api.force_authenticate(demo_accounts["liaison-commerce"])
+    rows = api.get("/api/v1/notifications/").json()["results"]
+    assert [(r["kind"], r["level"], r["milestone"], r["read"]) for r in rows] == [
+        ("escalation", 1, milestone.pk, False)
+    ]
+    assert api.post(f"/api/v1/notifications/{rows[0]['id']}/read/").json()["read"] is True
+    assert api.get("/api/v1/notifications/", {"read": "false"}).json()["results"] == []
+    other = Notification.objects.get(recipient__username="liaison-amr")
+    assert api.get(f"/api/v1/notifications/{other.pk}/").status_code == 404
+    reminders_seen = api.get(f"/api/v1/milestones/{milestone.pk}/reminders/").json()
+    assert {r["kind"] for r in reminders_seen} == {"overdue", "escalation"}
+    district = APIClient()
+    district.force_authenticate(demo_accounts["district-sip"])
+    assert district.get(f"/api/v1/milestones/{milestone.pk}/reminders/").status_code == 404
