@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import update_change_reason
 
 from departments.models import Department, District
@@ -175,6 +176,14 @@ TRANSITIONS = {
 }
 
 
+ACTION_LABELS = {
+    "start": gettext_lazy("started"),
+    "submit": gettext_lazy("submitted for sign-off (申请办结)"),
+    "approve": gettext_lazy("signed off (销号)"),
+    "return": gettext_lazy("returned (退回)"),
+}
+
+
 @transaction.atomic
 def milestone_transition(*, milestone: Milestone, action: str, by, note: str = "") -> Milestone:
     """start / submit (owner department), approve / return (supervision office)."""
@@ -215,7 +224,8 @@ def milestone_transition(*, milestone: Milestone, action: str, by, note: str = "
         milestone.return_reason = note
         milestone.submitted_at = None
     milestone.version += 1
-    _save(milestone, by, f"{action}: {note}" if note else action)
+    label = str(ACTION_LABELS[action])
+    _save(milestone, by, f"{label}: {note}" if note else label)
     return milestone
 
 
