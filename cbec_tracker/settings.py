@@ -220,6 +220,9 @@ CBEC_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("CBEC_DELIVERY_MAX_ATTEMPTS", "5
 CBEC_DELIVERY_CLAIM_MINUTES = 10
 CBEC_WEBHOOK_TIMEOUT_SECONDS = 5
 
+# Departments that report the city's indicator figures (the data sources: 市商务局, 苏州海关).
+CBEC_CITY_DATA_DEPARTMENTS = os.environ.get("CBEC_CITY_DATA_DEPARTMENTS", "commerce,customs").split(",")
+
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
@@ -252,6 +255,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "MilestoneStatusEnum": "tasks_app.models.MilestoneStatus",
+        "ImplementationStatusEnum": "tasks_app.models.ImplementationStatus",
+        "DeliveryStatusEnum": "tasks_app.models.DeliveryStatus",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

@@ -594,3 +594,91 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.target}: {self.get_status_display()}"
+
+
+class RubricScope(models.TextChoices):
+    DISTRICT = "district", _("districts")
+    DEPARTMENT = "department", _("departments")
+
+
+class ComponentKind(models.TextChoices):
+    INDICATOR = "indicator", _("indicator attainment")
+    MILESTONES_ON_TIME = "milestones_on_time", _("milestones completed on time")
+    CONFIRMATIONS = "confirmations", _("implementation confirmations done")
+    MONTHLY_UPDATES = "monthly_updates", _("monthly progress updates on time")
+    OVERDUE_PENALTY = "overdue_penalty", _("penalty per overdue milestone")
+
+
+class Rubric(models.Model):
+    """How the assessment (考核) scores a district or a department; the supervision office edits it
+    in the admin. One active rubric per scope."""
+
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=10, choices=RubricScope.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    green_threshold = models.DecimalField(_("green from (points)"), max_digits=6, decimal_places=2, default=85)
+    amber_threshold = models.DecimalField(_("amber from (points)"), max_digits=6, decimal_places=2, default=70)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment rubric")
+        verbose_name_plural = _("assessment rubrics")
+        constraints = [
+            models.UniqueConstraint(fields=["scope"], condition=Q(is_active=True), name="rubric_one_active_per_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RubricComponent(models.Model):
+    """A scored component: its weight in points (for a penalty: points per overdue milestone, up
+    to ``cap``)."""
+
+    rubric = models.ForeignKey(Rubric, verbose_name=_("rubric"), on_delete=models.CASCADE, related_name="components")
+    kind = models.CharField(_("kind"), max_length=20, choices=ComponentKind.choices)
+    indicator_code = models.SlugField(_("indicator code"), max_length=64, blank=True)
+    weight = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    cap = models.DecimalField(_("largest penalty"), max_digits=6, decimal_places=2, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rubric", "position", "id"]
+        verbose_name = _("rubric component")
+        verbose_name_plural = _("rubric components")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="indicator") | ~Q(indicator_code=""), name="component_indicator_has_code"
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="component_weight_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.indicator_code} ({self.weight})".strip()
+
+
+class AssessmentPublication(models.Model):
+    """A published assessment (通报): the results of a period frozen as they were published."""
+
+    period = models.CharField(_("period"), max_length=7, unique=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    snapshot = models.JSONField(_("results as published"))
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("published assessment")
+        verbose_name_plural = _("published assessments")
+        permissions = [("publish_assessment", _("Publish an assessment (通报)"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__regex=r"^[0-9]{4}(-Q[1-4])?$"), name="publication_period_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.period

@@ -18,9 +18,11 @@ or a removed department moves or revokes access in the same transaction.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from guardian.core import ObjectPermissionChecker
 from guardian.models import GroupObjectPermission
 from guardian.shortcuts import get_objects_for_user
@@ -53,6 +55,8 @@ SUPERVISION_RIGHTS = [
     "extend_milestone",
     "change_task_lead",
     "reject_implementation",
+    "publish_assessment",
+    "change_indicatorreport",
 ]
 
 
@@ -245,6 +249,43 @@ def can_change_lead(user) -> bool:
 
 def can_confirm(user, implementation: Implementation) -> bool:
     return _has_object_perm(user, CONFIRM, implementation)
+
+
+def can_see_all_assessments(user) -> bool:
+    """The offices see every scorecard before publication."""
+    return _has_global(user, VIEW_RECORDS)
+
+
+def can_publish_assessment(user) -> bool:
+    return _has_global(user, "publish_assessment")
+
+
+def indicator_reports_visible_to(user):
+    """A district sees its own figures and the city's; departments the city's; the offices all;
+    every figure of a published period is visible to all."""
+    from .models import AssessmentPublication, IndicatorReport
+
+    queryset = IndicatorReport.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if _has_global(user, VIEW_RECORDS):
+        return queryset
+    published = list(AssessmentPublication.objects.values_list("period", flat=True))
+    published_years = [p for p in published if len(p) == 4]
+    visible = Q(district__isnull=True) | Q(district__group__user=user) | Q(period__in=published)
+    for year in published_years:
+        visible |= Q(period__startswith=f"{year}-Q")
+    return queryset.filter(visible).distinct()
+
+
+def can_report_indicator(user, district) -> bool:
+    """A district reports its own figures; the designated data-source departments (settings
+    CBEC_CITY_DATA_DEPARTMENTS, e.g. 市商务局 and 苏州海关) the city's; the office any."""
+    if _has_global(user, "change_indicatorreport"):
+        return True
+    if district is not None:
+        return user.groups.filter(pk=district.group_id).exists()
+    return user.groups.filter(department__code__in=settings.CBEC_CITY_DATA_DEPARTMENTS).exists()
 
 
 def can_reject_confirmation(user) -> bool:

@@ -102,3 +102,24 @@ def history_rows(instance, *, limit: int = 50) -> list[dict]:
                 )
         rows.append({"record": record, "changes": changes, "is_creation": record.history_type == "+"})
     return rows
+
+
+def overdue_milestones(user, *, as_of):
+    """The overdue board: every open milestone past its due date that the user may see, with days
+    overdue, its escalation level and the last reminder — annotated in the one query."""
+    from django.db.models import Max
+
+    from .models import MilestoneStatus, ReminderKind
+    from .permissions import milestones_visible_to
+
+    return (
+        milestones_visible_to(user)
+        .filter(due_date__lt=as_of)
+        .exclude(status=MilestoneStatus.COMPLETED)
+        .select_related("task", "owner", "district")
+        .annotate(
+            escalation_level=Max("reminders__level", filter=Q(reminders__kind=ReminderKind.ESCALATION)),
+            last_reminder_at=Max("reminders__created_at"),
+        )
+        .order_by("due_date", "id")
+    )

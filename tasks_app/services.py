@@ -23,6 +23,7 @@ from .attachments import checked_upload
 from .models import (
     Implementation,
     ImplementationStatus,
+    IndicatorReport,
     KeyTask,
     Milestone,
     MilestoneStatus,
@@ -325,3 +326,39 @@ def task_lead_change(*, task: KeyTask, department: Department, by, reason: str) 
     _save(new_lead, by, message)
     permissions.task_permissions_sync(task)
     return task
+
+
+# --- indicator figures --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_report_submit(*, indicator, district, period: str, value, by, source: str = "") -> IndicatorReport:
+    """Report (or correct) a figure. A correction keeps the old value in the history; a figure of
+    a published period changes only with the supervision office (its consent is the change)."""
+    from .assessment import Period, period_is_published
+
+    period_text = str(Period.parse(period))
+    _require(
+        permissions.can_report_indicator(by, district),
+        _("A district reports its own figures; the city's come from the data-source departments."),
+    )
+    if period_is_published(period_text) and not permissions.can_publish_assessment(by):
+        raise InvalidState(
+            _("The assessment for %(period)s is published; ask the supervision office to correct the figure.")
+            % {"period": period_text}
+        )
+    report = (
+        IndicatorReport.objects.select_for_update()
+        .filter(indicator=indicator, district=district, period=period_text)
+        .first()
+    )
+    if report is None:
+        report = IndicatorReport(indicator=indicator, district=district, period=period_text)
+        reason = _("reported")
+    else:
+        reason = _("corrected from %(value)s") % {"value": report.value}
+    report.value = value
+    report.source = source or report.source
+    report.reported_by = by
+    _save(report, by, reason)
+    return report
