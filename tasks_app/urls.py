@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notification_views, views, workflow_views
+from . import assessment_views, notification_views, views, workflow_views
 
 app_name = "tasks_app"
 
@@ -28,6 +28,14 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
+    path("assessment/", assessment_views.assessment_home, name="assessment_home"),
+    path("assessment/<str:period>/", assessment_views.assessment_page, name="assessment"),
+    path("assessment/<str:period>/notice/", assessment_views.assessment_notice, name="assessment_notice"),
+    path("assessment/<str:period>/publish/", assessment_views.assessment_publish_page, name="assessment_publish"),
+    path("overdue/", assessment_views.OverdueBoardView.as_view(), name="overdue_board"),
+    path("indicators/", assessment_views.indicators_page, name="indicators"),
+    path("indicators/report/", assessment_views.indicator_report_page, name="indicator_report"),
+    path("heatmap/", assessment_views.heatmap_page, name="heatmap"),
     path("departments/", views.DepartmentListView.as_view(), name="department_list"),
     path("departments/<slug:code>/", views.DepartmentDetailView.as_view(), name="department_detail"),
     path("districts/", views.DistrictListView.as_view(), name="district_list"),

@@ -1,0 +1,88 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Milestone
+
+
+class RagColumn(tables.Column):
+    LABELS = {"green": _("green"), "amber": _("amber"), "red": _("red")}
+
+    def render(self, value):
+        return format_html('<span class="rag rag-{}">{}</span>', value, self.LABELS.get(value, value))
+
+    def value(self, value):
+        return value
+
+
+class DistrictScoreTable(tables.Table):
+    rank = tables.Column(verbose_name=_("Rank"))
+    name = tables.Column(verbose_name=_("District"))
+    score = tables.Column(verbose_name=_("Score"), attrs={"td": {"class": "num"}})
+    change = tables.Column(verbose_name=_("Change since previous period"), default="—", attrs={"td": {"class": "num"}})
+    rag = RagColumn(verbose_name=_("RAG"))
+    volume = tables.Column(verbose_name=_("CBEC volume attainment %"), default="—", attrs={"td": {"class": "num"}})
+    confirmations = tables.Column(verbose_name=_("Confirmations"), default="—")
+    overdue = tables.Column(verbose_name=_("Overdue milestones"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        attrs = {"class": "table"}
+        order_by = ["rank"]
+
+
+class DepartmentScoreTable(tables.Table):
+    rank = tables.Column(verbose_name=_("Rank"))
+    name = tables.Column(verbose_name=_("Department"))
+    score = tables.Column(verbose_name=_("Score"), attrs={"td": {"class": "num"}})
+    change = tables.Column(verbose_name=_("Change since previous period"), default="—", attrs={"td": {"class": "num"}})
+    rag = RagColumn(verbose_name=_("RAG"))
+    milestones_due = tables.Column(verbose_name=_("Milestones due"), attrs={"td": {"class": "num"}})
+    on_time = tables.Column(verbose_name=_("On time"), attrs={"td": {"class": "num"}})
+    overdue = tables.Column(verbose_name=_("Overdue"), attrs={"td": {"class": "num"}})
+    average_days_overdue = tables.Column(verbose_name=_("Average days overdue"), attrs={"td": {"class": "num"}})
+    monthly = tables.Column(verbose_name=_("Monthly updates on time"))
+
+    class Meta:
+        attrs = {"class": "table"}
+        order_by = ["rank"]
+
+
+class OverdueTable(tables.Table):
+    title = tables.Column(verbose_name=_("Milestone"), linkify=("tasks_app:milestone_detail", {"pk": tables.A("pk")}))
+    task = tables.Column(verbose_name=_("Key task"), accessor="task__number")
+    owner = tables.Column(verbose_name=_("Owner department"), accessor="owner__name", order_by=("owner__position",))
+    district = tables.Column(
+        verbose_name=_("District"), accessor="district__name", default="—", order_by=("district__position",)
+    )
+    due_date = tables.DateColumn(verbose_name=_("Due date"), format="Y-m-d")
+    days_overdue = tables.Column(
+        verbose_name=_("Days overdue"), empty_values=(), order_by=("due_date",), attrs={"td": {"class": "num"}}
+    )
+    escalation_level = tables.Column(verbose_name=_("Escalation level"), default="—")
+    last_reminder_at = tables.DateTimeColumn(verbose_name=_("Last reminder"), format="Y-m-d H:i", default="—")
+    status = tables.Column(verbose_name=_("Status"))
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "title",
+            "task",
+            "owner",
+            "district",
+            "due_date",
+            "days_overdue",
+            "escalation_level",
+            "last_reminder_at",
+            "status",
+        ]
+        attrs = {"class": "table"}
+
+    def __init__(self, *args, as_of, **kwargs):
+        self.as_of = as_of
+        super().__init__(*args, **kwargs)
+
+    def render_days_overdue(self, record):
+        return record.days_overdue(self.as_of)
+
+    def value_days_overdue(self, record):
+        return record.days_overdue(self.as_of)

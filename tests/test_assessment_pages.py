@@ -1,0 +1,157 @@
+"""Assessment pages: own scorecard only before publication, exports equal to the page, the board."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from departments.models import Department, District
+from tasks_app import services
+from tasks_app.models import Indicator, IndicatorReport, KeyTask
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def data(suzhou_plan, demo_accounts):
+    volume = Indicator.objects.get(code="cbec_volume")
+    for code, before, after in (("sip", "40", "80"), ("kunshan", "40", "60"), ("gusu", "10", "5")):
+        district = District.objects.get(code=code)
+        IndicatorReport.objects.create(indicator=volume, district=district, period="2023", value=Decimal(before))
+        IndicatorReport.objects.create(indicator=volume, district=district, period="2024", value=Decimal(after))
+    return suzhou_plan
+
+
+def test_a_district_sees_only_its_own_card_before_publication(data, demo_accounts):
+    page = client_for(demo_accounts["district-kunshan"]).get(reverse("tasks_app:assessment", kwargs={"period": "2024"}))
+    assert page.status_code == 200
+    assert [r.code for r in page.context["result"].districts] == ["kunshan"]
+    assert "苏州工业园区" not in page.content.decode().split("<h2>")[2]  # no other district's row
+    supervisor = client_for(demo_accounts["supervisor"])
+    assert (
+        len(supervisor.get(reverse("tasks_app:assessment", kwargs={"period": "2024"})).context["result"].districts)
+        == 10
+    )
+    assert (
+        supervisor.post(reverse("tasks_app:assessment_publish", kwargs={"period": "2024"}), {"remarks": ""}).status_code
+        == 302
+    )
+    page = client_for(demo_accounts["district-kunshan"]).get(reverse("tasks_app:assessment", kwargs={"period": "2024"}))
+    assert len(page.context["result"].districts) == 10
+    notice = client_for(demo_accounts["district-gusu"]).get(
+        reverse("tasks_app:assessment_notice", kwargs={"period": "2024"})
+    )
+    assert notice.status_code == 200 and "通报" in notice.content.decode()
+
+
+def test_unpublished_notice_is_for_the_offices_only(data, demo_accounts):
+    url = reverse("tasks_app:assessment_notice", kwargs={"period": "2025"})
+    assert client_for(demo_accounts["district-sip"]).get(url).status_code == 404
+    assert client_for(demo_accounts["leader"]).get(url).status_code == 200
+    assert (
+        client_for(demo_accounts["liaison-commerce"])
+        .post(reverse("tasks_app:assessment_publish", kwargs={"period": "2025"}))
+        .status_code
+        == 403
+    )
+
+
+def test_the_xlsx_has_one_row_per_district_with_the_numbers_of_the_page(data, demo_accounts):
+    client = client_for(demo_accounts["supervisor"])
+    page = client.get(reverse("tasks_app:assessment", kwargs={"period": "2024"}))
+    on_page = {r.name: (r.rank, r.score) for r in page.context["result"].districts}
+    response = client.get(reverse("tasks_app:assessment", kwargs={"period": "2024"}), {"_export": "xlsx"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 10
+    name_at, rank_at, score_at = header.index("板块"), header.index("排名"), header.index("得分")
+    assert {r[name_at]: (int(r[rank_at]), str(r[score_at])) for r in body} == on_page
+
+    departments = client.get(
+        reverse("tasks_app:assessment", kwargs={"period": "2024"}), {"_export": "csv", "table": "departments"}
+    )
+    lines = list(csv.reader(io.StringIO(departments.content.decode("utf-8"))))
+    assert len(lines) == 1 + 22
+
+
+def test_overdue_board_lists_filters_and_exports(suzhou_plan, demo_accounts):
+    task = KeyTask.objects.get(number=2)
+    for owner, days in (("drc", 3), ("finance", 30)):
+        services.milestone_create(
+            task=task,
+            owner=Department.objects.get(code=owner),
+            title=f"{owner}逾期",
+            due_date=dt.date.today() - dt.timedelta(days=days),
+            by=demo_accounts["supervisor"],
+        )
+    client = client_for(demo_accounts["supervisor"])
+    page = client.get(reverse("tasks_app:overdue_board"))
+    assert [m.title for m in page.context["table"].data] == ["finance逾期", "drc逾期"]
+    filtered = client.get(reverse("tasks_app:overdue_board"), {"owner": "drc"})
+    assert [m.title for m in filtered.context["table"].data] == ["drc逾期"]
+    exported = client.get(reverse("tasks_app:overdue_board"), {"_export": "csv"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8"))))
+    assert len(rows) == 3 and any("30" in row for row in rows[1:])
+    assert (
+        client_for(demo_accounts["liaison-qiaolian"])
+        .get(reverse("tasks_app:overdue_board"))
+        .context["table"]
+        .data.data.count()
+        == 0
+    )
+
+
+def test_indicator_page_trajectory_and_report_form(data, demo_accounts):
+    client = client_for(demo_accounts["district-sip"])
+    page = client.get(reverse("tasks_app:indicators"))
+    assert page.status_code == 200
+    city_volume = next(
+        c for c in page.context["charts"] if c["indicator"].code == "cbec_volume" and c["scope"] != "苏州工业园区"
+    )
+    assert [(p["year"], p["target"], p["actual"]) for p in city_volume["path"]][:2] == [
+        (2023, None, Decimal("124.70")),
+        (2024, Decimal("249.4000"), Decimal("232.30")),
+    ]
+    own = next(
+        c for c in page.context["charts"] if c["scope"] == "苏州工业园区" and c["indicator"].code == "cbec_volume"
+    )
+    assert own["path"][1]["actual"] == Decimal("80.00")
+    assert "<polyline" in page.content.decode()
+    sip = District.objects.get(code="sip")
+    indicator = Indicator.objects.get(code="cbec_parks")
+    response = client.post(
+        reverse("tasks_app:indicator_report"),
+        {
+            "indicator": indicator.pk,
+            "district": sip.pk,
+            "period": "2025",
+            "value": "3",
+            "source": "园区统计",
+        },
+    )
+    assert response.status_code == 302
+    assert IndicatorReport.objects.get(indicator=indicator, district=sip, period="2025").value == Decimal("3.00")
+
+
+def test_heatmap_shows_only_what_the_user_may_see(data, demo_accounts):
+    services.implementation_confirm(
+        implementation=KeyTask.objects.get(number=1).implementations.get(district__code="sip"),
+        by=demo_accounts["district-sip"],
+        note="已落实",
+    )
+    grid = client_for(demo_accounts["leader"]).get(reverse("tasks_app:heatmap")).context["grid"]
+    sip_cell = next(c for c in grid[0]["cells"] if c["district"].code == "sip")
+    assert sip_cell["status"] == "confirmed"
+    gusu_grid = client_for(demo_accounts["district-gusu"]).get(reverse("tasks_app:heatmap")).context["grid"]
+    assert next(c for c in gusu_grid[0]["cells"] if c["district"].code == "sip")["status"] is None
