@@ -223,12 +223,14 @@ CBEC_WEBHOOK_TIMEOUT_SECONDS = 5
 # Departments that report the city's indicator figures (the data sources: 市商务局, 苏州海关).
 CBEC_CITY_DATA_DEPARTMENTS = os.environ.get("CBEC_CITY_DATA_DEPARTMENTS", "commerce,customs").split(",")
 
-# E-mail: console by default, SMTP when EMAIL_HOST is set.
+# E-mail: SMTP when EMAIL_HOST is set; otherwise each message is written as a file in EMAIL_FILE_PATH
+# (default .mail/), so reminders can be read without a mail server and do not flood the console.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / ".mail"))
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")

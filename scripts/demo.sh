@@ -13,7 +13,7 @@ PY="$VENV/bin/python"
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py import_plan
-"$PY" manage.py seed_demo
+"$PY" manage.py seed_demo --sample
 
 cat <<TXT
 

@@ -116,3 +116,9 @@ def test_openapi_schema_names_the_endpoints(api):
         "/api/v1/auth/token/",
     ]:
         assert path in paths
+
+
+def test_openapi_schema_generates_without_warnings(db):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")

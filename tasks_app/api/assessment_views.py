@@ -16,8 +16,19 @@ from tasks_app.models import Indicator, IndicatorReport, Milestone
 from tasks_app.selectors import current_plan, overdue_milestones
 
 
+class IndicatorCodeField(serializers.SlugRelatedField):
+    """An indicator of the current plan, by its code (looked up only when validating)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):
+        plan = current_plan()
+        return Indicator.objects.filter(plan=plan) if plan else Indicator.objects.none()
+
+
 class IndicatorReportSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.none())
+    indicator = IndicatorCodeField()
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
     )
@@ -30,11 +41,6 @@ class IndicatorReportSerializer(serializers.ModelSerializer):
         fields = ["id", "indicator", "district", "period", "value", "source", "reported_by", "reported_at"]
         read_only_fields = ["reported_by", "reported_at"]
         validators = []  # one figure per (indicator, district, period): a second POST corrects it
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        plan = current_plan()
-        self.fields["indicator"].queryset = Indicator.objects.filter(plan=plan) if plan else Indicator.objects.none()
 
 
 class IndicatorReportFilter(django_filters.FilterSet):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from departments.demo import DEFAULT_DEMO_PASSWORD, seed_demo_accounts
+from departments.sample import seed_sample
 
 
 class Command(BaseCommand):
@@ -14,8 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off (never on a production site)")
+        parser.add_argument(
+            "--sample",
+            action="store_true",
+            help="also create a sample scenario: milestones in every state, updates, reminders, figures",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, sample=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with a known password; it refuses to run with DEBUG off. "
@@ -29,3 +35,15 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{len(accounts)} demo accounts ready (password from CBEC_DEMO_PASSWORD).")
         )
+        if not sample:
+            return
+        result = seed_sample()
+        if result["created"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Sample scenario: {milestones} milestones, {updates} progress updates, "
+                    "{confirmations} confirmations, {reminders} reminders.".format(**result)
+                )
+            )
+        else:
+            self.stdout.write("Sample scenario already present: nothing added.")
