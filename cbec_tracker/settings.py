@@ -131,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "tasks_app:plan_overview"
+LOGIN_REDIRECT_URL = "tasks_app:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock a username + address pair after repeated failures, for a while.

@@ -285,7 +285,7 @@ def deliver_pending(limit: int = 1000) -> tuple[int, int]:
     stale_claim = now - dt.timedelta(minutes=settings.CBEC_DELIVERY_CLAIM_MINUTES)
     with transaction.atomic():
         claimed = list(
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(attempts__lt=settings.CBEC_DELIVERY_MAX_ATTEMPTS)
             .filter(
                 Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])

@@ -303,7 +303,9 @@ def task_lead_change(*, task: KeyTask, department: Department, by, reason: str) 
     _require(permissions.can_change_lead(by), _("Only the supervision office may change a task's lead."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the change of lead.")})
-    responsibilities = {r.department_id: r for r in TaskResponsibility.objects.select_for_update().filter(task=task)}
+    responsibilities = {
+        r.department_id: r for r in TaskResponsibility.objects.select_for_update(of=("self",)).filter(task=task)
+    }
     new_lead = responsibilities.get(department.pk)
     if new_lead is None:
         raise ValidationError(
@@ -348,8 +350,9 @@ def indicator_report_submit(*, indicator, district, period: str, value, by, sour
             % {"period": period_text}
         )
     report = (
-        IndicatorReport.objects.select_for_update()
+        IndicatorReport.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, district=district, period=period_text)
+        .order_by()
         .first()
     )
     if report is None:

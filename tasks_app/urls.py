@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import assessment_views, notification_views, views, workflow_views
+from . import assessment_views, home, notification_views, views, workflow_views
 
 app_name = "tasks_app"
 
 urlpatterns = [
-    path("", views.PlanOverviewView.as_view(), name="plan_overview"),
+    path("", home.home, name="home"),
+    path("plan/", views.PlanOverviewView.as_view(), name="plan_overview"),
     path("tasks/<int:number>/", views.TaskDetailView.as_view(), name="task_detail"),
     path("tasks/<int:number>/milestones/new/", workflow_views.milestone_create, name="milestone_create"),
     path("tasks/<int:number>/lead/", workflow_views.task_lead_change, name="task_lead_change"),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from tasks_app.models import KeyTask, ResponsibilityRole
 
 PAGES = [
+    ("tasks_app:home", {}),
     ("tasks_app:plan_overview", {}),
     ("tasks_app:task_detail", {"number": 6}),
     ("tasks_app:department_list", {}),
@@ -140,7 +141,7 @@ def test_repeated_failed_logins_lock_the_account(demo_accounts, client, settings
 def test_successful_login_lands_on_the_plan(demo_accounts, client):
     response = client.post(reverse("login"), {"username": "liaison-commerce", "password": "cbec-demo-2026"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("tasks_app:plan_overview")
+    assert response["Location"] == reverse("tasks_app:home")
 
 
 def test_every_task_has_exactly_one_lead(suzhou_plan):

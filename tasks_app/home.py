@@ -1,0 +1,151 @@
+"""Each role's home page: "what do I need to do today"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import render
+from django.utils import timezone
+
+from departments.models import Department, District
+from departments.roles import Role, user_roles
+
+from . import permissions
+from .models import (
+    Implementation,
+    ImplementationStatus,
+    IndicatorReport,
+    IndicatorTarget,
+    Milestone,
+    MilestoneStatus,
+    ProgressUpdate,
+    ReminderKind,
+    TaskResponsibility,
+)
+from .selectors import current_plan, overdue_milestones
+
+OPEN = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED]
+
+
+def _liaison(user, plan, today):
+    departments = list(Department.objects.filter(group__user=user))
+    mine = (
+        Milestone.objects.filter(task__plan=plan, owner__in=departments, status__in=OPEN)
+        .select_related("task", "owner", "district")
+        .order_by("due_date")
+    )
+    soon = today + dt.timedelta(days=7)
+    month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
+    updated = ProgressUpdate.objects.filter(
+        milestone__task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), created_at__gte=month_start
+    )
+    responsibilities = (
+        TaskResponsibility.objects.filter(task__plan=plan, department__in=departments)
+        .select_related("task", "department")
+        .annotate(updated=Exists(updated))
+        .order_by("task__number")
+    )
+    return {
+        "departments": departments,
+        "overdue": [m for m in mine if m.due_date < today],
+        "due_soon": [m for m in mine if today <= m.due_date <= soon and m.status != MilestoneStatus.SUBMITTED],
+        "returned": [m for m in mine if m.status == MilestoneStatus.IN_PROGRESS and m.return_reason],
+        "awaiting_sign_off": [m for m in mine if m.status == MilestoneStatus.SUBMITTED],
+        "lead_tasks": [r.task for r in responsibilities if r.role == "lead"],
+        "co_tasks": [r.task for r in responsibilities if r.role == "co"],
+        "missing_monthly": [r for r in responsibilities if not r.updated],
+        "notices": user.notifications.filter(
+            read_at__isnull=True, reminder__kind__in=[ReminderKind.ESCALATION, ReminderKind.MANUAL]
+        ).select_related("reminder")[:20],
+    }
+
+
+def _supervision(user, plan, today):
+    overdue = overdue_milestones(user, as_of=today)
+    return {
+        "overdue_count": overdue.count(),
+        "overdue_top": list(overdue[:10]),
+        "sign_off_queue": list(
+            permissions.milestones_visible_to(user)
+            .filter(task__plan=plan, status=MilestoneStatus.SUBMITTED)
+            .select_related("task", "owner", "district")
+            .order_by("submitted_at")[:50]
+        ),
+        "rejected": list(
+            Implementation.objects.filter(task__plan=plan, status=ImplementationStatus.REJECTED).select_related(
+                "task", "district"
+            )
+        ),
+        "year": today.year,
+    }
+
+
+def _district(user, plan, today):
+    district = District.objects.filter(group__user=user).first()
+    if district is None:
+        return None
+    implementations = list(
+        Implementation.objects.filter(task__plan=plan, district=district)
+        .select_related("task")
+        .order_by("task__number")
+    )
+    last_year = str(today.year - 1)
+    reported = set(
+        IndicatorReport.objects.filter(district=district, period=last_year).values_list("indicator__code", flat=True)
+    )
+    targeted = (
+        IndicatorTarget.objects.filter(indicator__plan=plan, level="district")
+        .filter(district__isnull=True)
+        .values_list("indicator__code", "indicator__name")
+        .distinct()
+    )
+    own_targets = IndicatorTarget.objects.filter(district=district).values_list("indicator__code", "indicator__name")
+    due_figures = sorted({(code, name) for code, name in [*targeted, *own_targets] if code not in reported})
+    return {
+        "district": district,
+        "implementations": implementations,
+        "confirmed": sum(1 for i in implementations if i.status == ImplementationStatus.CONFIRMED),
+        "due_figures": due_figures,
+        "last_year": last_year,
+        "year": today.year,
+        "milestones": list(
+            Milestone.objects.filter(task__plan=plan, district=district, status__in=OPEN)
+            .select_related("task", "owner")
+            .order_by("due_date")[:20]
+        ),
+    }
+
+
+def _leadership(plan, today):
+    by_status = dict(
+        Milestone.objects.filter(task__plan=plan)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    implementations = Implementation.objects.filter(task__plan=plan)
+    return {
+        "by_status": [(s.label, by_status.get(s.value, 0)) for s in MilestoneStatus],
+        "overdue": Milestone.objects.filter(task__plan=plan, status__in=OPEN, due_date__lt=today).count(),
+        "confirmed": implementations.filter(status=ImplementationStatus.CONFIRMED).count(),
+        "implementations": implementations.count(),
+        "year": today.year,
+    }
+
+
+def home(request):
+    plan = current_plan()
+    today = timezone.localdate()
+    roles = user_roles(request.user)
+    context = {"plan": plan, "today": today, "roles": {r.value for r in roles}}
+    if plan is not None:
+        if Role.LIAISON in roles:
+            context["liaison"] = _liaison(request.user, plan, today)
+        if Role.SUPERVISION in roles:
+            context["supervision"] = _supervision(request.user, plan, today)
+        if Role.DISTRICT in roles:
+            context["district_home"] = _district(request.user, plan, today)
+        if Role.LEADERSHIP in roles or Role.SUPERVISION in roles or Role.ADMIN in roles:
+            context["leadership"] = _leadership(plan, today)
+    return render(request, "tasks_app/home.html", context)
