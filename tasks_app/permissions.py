@@ -177,17 +177,22 @@ def tasks_with_records_visible_to(user):
     return get_objects_for_user(user, f"{APP}.{VIEW_RECORDS}", KeyTask, accept_global_perms=True)
 
 
-def milestones_visible_to(user):
-    """Milestones the user may see: all for the offices; for a department, those of the tasks it is
-    responsible for; for a district, those tied to it. Built as subqueries: one SQL query."""
-    queryset = Milestone.objects.all()
+def _task_records_or_own(user, model, own_codename: str):
+    """All rows for the offices; otherwise the rows of tasks the user's department is responsible
+    for, plus those granted to the user's district. Subqueries: one SQL query, whatever the size."""
+    queryset = model.objects.all()
     if not user.is_authenticated:
         return queryset.none()
-    if _has_global(user, VIEW_MILESTONE):
+    if _has_global(user, own_codename):
         return queryset
     tasks = get_objects_for_user(user, f"{APP}.{VIEW_RECORDS}", KeyTask, accept_global_perms=False)
-    own_district = get_objects_for_user(user, f"{APP}.{VIEW_MILESTONE}", Milestone, accept_global_perms=False)
-    return queryset.filter(task__in=tasks.values("pk")) | queryset.filter(pk__in=own_district.values("pk"))
+    own = get_objects_for_user(user, f"{APP}.{own_codename}", model, accept_global_perms=False)
+    return queryset.filter(task__in=tasks.values("pk")) | queryset.filter(pk__in=own.values("pk"))
+
+
+def milestones_visible_to(user):
+    """Milestones of the tasks the user's department is responsible for, or tied to its district."""
+    return _task_records_or_own(user, Milestone, VIEW_MILESTONE)
 
 
 def progress_updates_visible_to(user):
@@ -196,14 +201,7 @@ def progress_updates_visible_to(user):
 
 def implementations_visible_to(user):
     """A district sees its own; a department those of its tasks; the offices all."""
-    queryset = Implementation.objects.all()
-    if not user.is_authenticated:
-        return queryset.none()
-    if _has_global(user, VIEW_IMPLEMENTATION):
-        return queryset
-    tasks = get_objects_for_user(user, f"{APP}.{VIEW_RECORDS}", KeyTask, accept_global_perms=False)
-    own = get_objects_for_user(user, f"{APP}.{VIEW_IMPLEMENTATION}", Implementation, accept_global_perms=False)
-    return queryset.filter(task__in=tasks.values("pk")) | queryset.filter(pk__in=own.values("pk"))
+    return _task_records_or_own(user, Implementation, VIEW_IMPLEMENTATION)
 
 
 # --- checks for one object ----------------------------------------------------------------------

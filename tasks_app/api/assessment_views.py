@@ -15,20 +15,11 @@ from tasks_app.assessment import Period, assessment_for, assessment_publish, ass
 from tasks_app.models import Indicator, IndicatorReport, Milestone
 from tasks_app.selectors import current_plan, overdue_milestones
 
-
-class IndicatorCodeField(serializers.SlugRelatedField):
-    """An indicator of the current plan, by its code (looked up only when validating)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="code", **kwargs)
-
-    def get_queryset(self):
-        plan = current_plan()
-        return Indicator.objects.filter(plan=plan) if plan else Indicator.objects.none()
+from .serializers import CurrentPlanSlugField
 
 
 class IndicatorReportSerializer(serializers.ModelSerializer):
-    indicator = IndicatorCodeField()
+    indicator = CurrentPlanSlugField(Indicator, "code")
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
     )

@@ -60,21 +60,23 @@ class KeyTaskDetailSerializer(KeyTaskSerializer):
         fields = [*KeyTaskSerializer.Meta.fields, "text", "responsibility_text"]
 
 
-class TaskNumberField(serializers.SlugRelatedField):
-    """A key task of the current plan, by its number."""
+class CurrentPlanSlugField(serializers.SlugRelatedField):
+    """An object of the current plan (a task by number, an indicator by code), looked up only when
+    validating — so the schema can be generated without a database."""
 
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="number", **kwargs)
+    def __init__(self, model, slug_field: str, **kwargs):
+        self.model = model
+        super().__init__(slug_field=slug_field, **kwargs)
 
     def get_queryset(self):
         plan = current_plan()
-        return KeyTask.objects.filter(plan=plan) if plan else KeyTask.objects.none()
+        return self.model.objects.filter(plan=plan) if plan else self.model.objects.none()
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
     """Read shape of a milestone, and the input of POST (task number, owner and district codes)."""
 
-    task = TaskNumberField()
+    task = CurrentPlanSlugField(KeyTask, "number")
     owner = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
