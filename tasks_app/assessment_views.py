@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from .assessment_tables import DepartmentScoreTable, DistrictScoreTable, Overdue
 from .filters import MilestoneFilter
 from .forms import IndicatorReportForm, PublishForm
 from .models import Implementation, ImplementationStatus, Milestone, MilestoneStatus
+from .notice_docx import notice_docx
 from .selectors import current_plan, overdue_milestones
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -132,7 +133,15 @@ def assessment_notice(request, period: str):
     result = assessment_for(plan, period_)
     if not result.published and not permissions.can_see_all_assessments(request.user):
         raise Http404(_("Not published yet."))
-    overdue = overdue_milestones(request.user, as_of=timezone.localdate())[:50]
+    overdue = list(overdue_milestones(request.user, as_of=timezone.localdate())[:50])
+    if request.GET.get("format") == "docx":
+        issued_on = result.published_at[:10] if result.published else f"{timezone.localdate():%Y-%m-%d}(草稿)"
+        content = notice_docx(plan=plan, result=result, overdue=overdue, issued_on=issued_on)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response["Content-Disposition"] = f'attachment; filename="notice-{period_}.docx"'
+        return response
     return render(
         request,
         "tasks_app/assessment_notice.html",

@@ -155,3 +155,21 @@ def test_heatmap_shows_only_what_the_user_may_see(data, demo_accounts):
     assert sip_cell["status"] == "confirmed"
     gusu_grid = client_for(demo_accounts["district-gusu"]).get(reverse("tasks_app:heatmap")).context["grid"]
     assert next(c for c in gusu_grid[0]["cells"] if c["district"].code == "sip")["status"] is None
+
+
+def test_the_notice_downloads_as_a_word_document(data, demo_accounts):
+    import docx
+
+    client = client_for(demo_accounts["supervisor"])
+    client.post(reverse("tasks_app:assessment_publish", kwargs={"period": "2024"}), {"remarks": "请各板块对照整改"})
+    response = client_for(demo_accounts["district-gusu"]).get(
+        reverse("tasks_app:assessment_notice", kwargs={"period": "2024"}), {"format": "docx"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "关于2024跨境电商综试区建设重点任务推进情况的通报" in text and "请各板块对照整改" in text
+    ranking = document.tables[0]
+    assert len(ranking.rows) == 1 + 10
+    assert {row.cells[1].text for row in ranking.rows[1:]} == set(District.objects.values_list("name", flat=True))
