@@ -95,8 +95,13 @@ def assessment_page(request, period: str):
     if not plan.start_year - 1 <= period_.year <= plan.end_year + 1:
         raise Http404(_("The plan does not cover that period."))
     result = assessment_visible_to(request.user, assessment_for(plan, period_))
-    districts = DistrictScoreTable(_district_rows(result), prefix="d-")
-    departments = DepartmentScoreTable(_department_rows(result), prefix="p-")
+    rag = request.GET.get("rag")
+    district_rows, department_rows = _district_rows(result), _department_rows(result)
+    if rag in ("green", "amber", "red"):
+        district_rows = [r for r in district_rows if r["rag"] == rag]
+        department_rows = [r for r in department_rows if r["rag"] == rag]
+    districts = DistrictScoreTable(district_rows, prefix="d-")
+    departments = DepartmentScoreTable(department_rows, prefix="p-")
     RequestConfig(request, paginate=False).configure(districts)
     RequestConfig(request, paginate=False).configure(departments)
     export = request.GET.get("_export")
@@ -122,6 +127,8 @@ def assessment_page(request, period: str):
             "publish_form": publish_form,
             "periods": periods,
             "own_only": not result.published and not permissions.can_see_all_assessments(request.user),
+            "rag": rag,
+            "rag_choices": [("green", _("green")), ("amber", _("amber")), ("red", _("red"))],
         },
     )
 

@@ -173,3 +173,12 @@ def test_the_notice_downloads_as_a_word_document(data, demo_accounts):
     ranking = document.tables[0]
     assert len(ranking.rows) == 1 + 10
     assert {row.cells[1].text for row in ranking.rows[1:]} == set(District.objects.values_list("name", flat=True))
+
+
+def test_the_scorecards_filter_by_rag(data, demo_accounts):
+    client = client_for(demo_accounts["supervisor"])
+    everything = client.get(reverse("tasks_app:assessment", kwargs={"period": "2024"}))
+    reds = client.get(reverse("tasks_app:assessment", kwargs={"period": "2024"}), {"rag": "red"})
+    expected = {r.name for r in everything.context["result"].districts if r.rag == "red"}
+    assert {row["name"] for row in reds.context["districts_table"].data} == expected
+    assert all(row["rag"] == "red" for row in reds.context["departments_table"].data)
