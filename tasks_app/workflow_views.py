@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -73,6 +74,18 @@ def _perform(request, call, form, on_error):
     except ValidationError as error:
         _apply_errors(form, error)
         return None, on_error(400)
+
+
+def _submit(request, form, on_error, call, *, success: str, then):
+    """Validate the form (400 with its errors), run the service on the cleaned data (403 / 409 / 400,
+    see ``_perform``), then report success and redirect to ``then``."""
+    if not form.is_valid():
+        return on_error(400)
+    _result, error_response = _perform(request, lambda: call(form.cleaned_data), form, on_error)
+    if error_response:
+        return error_response
+    messages.success(request, success)
+    return redirect(then)
 
 
 def _owner_choices(user, task: KeyTask):
@@ -275,20 +288,16 @@ def milestone_transition(request, pk: int):
     def on_error(status):
         return _milestone_page(request, milestone, status=status, transition_form=form)
 
-    if not form.is_valid():
-        return on_error(400)
-    _result, error_response = _perform(
+    return _submit(
         request,
-        lambda: services.milestone_transition(
-            milestone=milestone, action=form.cleaned_data["action"], note=form.cleaned_data["note"], by=request.user
-        ),
         form,
         on_error,
+        lambda data: services.milestone_transition(
+            milestone=milestone, action=data["action"], note=data["note"], by=request.user
+        ),
+        success=_("Done."),
+        then=reverse("tasks_app:milestone_detail", kwargs={"pk": pk}),
     )
-    if error_response:
-        return error_response
-    messages.success(request, _("Done."))
-    return redirect("tasks_app:milestone_detail", pk=pk)
 
 
 @require_POST
@@ -301,25 +310,20 @@ def progress_update_create(request, pk: int):
 
     if not permissions.can_work_on(request.user, milestone):
         raise PermissionDenied(_("Only the owner department may report progress on it."))
-    if not form.is_valid():
-        return on_error(400)
-    data = form.cleaned_data
-    _result, error_response = _perform(
+    return _submit(
         request,
-        lambda: services.progress_update_create(
+        form,
+        on_error,
+        lambda data: services.progress_update_create(
             milestone=milestone,
             by=request.user,
             percent=data["percent"],
             summary=data["summary"],
             attachment=data["attachment"],
         ),
-        form,
-        on_error,
+        success=_("Progress update posted."),
+        then=reverse("tasks_app:milestone_detail", kwargs={"pk": pk}),
     )
-    if error_response:
-        return error_response
-    messages.success(request, _("Progress update posted."))
-    return redirect("tasks_app:milestone_detail", pk=pk)
 
 
 def progress_update_attachment(request, pk: int):
@@ -339,18 +343,14 @@ def supervision_notice(request, pk: int):
     def on_error(status):
         return _milestone_page(request, milestone, status=status, notice_form=form)
 
-    if not form.is_valid():
-        return on_error(400)
-    _result, error_response = _perform(
+    return _submit(
         request,
-        lambda: supervision_notice_issue(milestone=milestone, by=request.user, message=form.cleaned_data["message"]),
         form,
         on_error,
+        lambda data: supervision_notice_issue(milestone=milestone, by=request.user, message=data["message"]),
+        success=_("督办 notice sent."),
+        then=reverse("tasks_app:milestone_detail", kwargs={"pk": pk}),
     )
-    if error_response:
-        return error_response
-    messages.success(request, _("督办 notice sent."))
-    return redirect("tasks_app:milestone_detail", pk=pk)
 
 
 # --- implementations ----------------------------------------------------------------------------
@@ -384,23 +384,16 @@ def implementation_confirm(request, pk: int):
     def on_error(status):
         return _implementation_page(request, implementation, status=status, confirm_form=form)
 
-    if not form.is_valid():
-        return on_error(400)
-    _result, error_response = _perform(
+    return _submit(
         request,
-        lambda: services.implementation_confirm(
-            implementation=implementation,
-            by=request.user,
-            note=form.cleaned_data["note"],
-            evidence=form.cleaned_data["evidence"],
-        ),
         form,
         on_error,
+        lambda data: services.implementation_confirm(
+            implementation=implementation, by=request.user, note=data["note"], evidence=data["evidence"]
+        ),
+        success=_("Implementation confirmed."),
+        then=reverse("tasks_app:implementation_detail", kwargs={"pk": pk}),
     )
-    if error_response:
-        return error_response
-    messages.success(request, _("Implementation confirmed."))
-    return redirect("tasks_app:implementation_detail", pk=pk)
 
 
 @require_POST
@@ -413,20 +406,16 @@ def implementation_reject(request, pk: int):
     def on_error(status):
         return _implementation_page(request, implementation, status=status, reject_form=form)
 
-    if not form.is_valid():
-        return on_error(400)
-    _result, error_response = _perform(
+    return _submit(
         request,
-        lambda: services.implementation_reject(
-            implementation=implementation, by=request.user, reason=form.cleaned_data["reason"]
-        ),
         form,
         on_error,
+        lambda data: services.implementation_reject(
+            implementation=implementation, by=request.user, reason=data["reason"]
+        ),
+        success=_("Confirmation rejected."),
+        then=reverse("tasks_app:implementation_detail", kwargs={"pk": pk}),
     )
-    if error_response:
-        return error_response
-    messages.success(request, _("Confirmation rejected."))
-    return redirect("tasks_app:implementation_detail", pk=pk)
 
 
 def implementation_evidence(request, pk: int):
@@ -455,17 +444,13 @@ def task_lead_change(request, number: int):
         context = view.get_context_data(number=number, lead_form=form)
         return render(request, view.template_name, context, status=status)
 
-    if not form.is_valid():
-        return on_error(400)
-    _result, error_response = _perform(
+    return _submit(
         request,
-        lambda: services.task_lead_change(
-            task=task, department=form.cleaned_data["department"], by=request.user, reason=form.cleaned_data["reason"]
-        ),
         form,
         on_error,
+        lambda data: services.task_lead_change(
+            task=task, department=data["department"], by=request.user, reason=data["reason"]
+        ),
+        success=_("Lead department changed."),
+        then=reverse("tasks_app:task_detail", kwargs={"number": number}),
     )
-    if error_response:
-        return error_response
-    messages.success(request, _("Lead department changed."))
-    return redirect("tasks_app:task_detail", number=number)
