@@ -3,13 +3,21 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AssessmentPublication,
+    Delivery,
     Implementation,
     Indicator,
     IndicatorReport,
     IndicatorTarget,
     IndustrialBelt,
     KeyTask,
+    Milestone,
+    Notification,
     Plan,
+    ProgressUpdate,
+    Reminder,
+    Rubric,
+    RubricComponent,
     Section,
     TaskResponsibility,
 )
@@ -90,3 +98,69 @@ class IndustrialBeltAdmin(admin.ModelAdmin):
 class IndicatorReportAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "district", "period", "value", "source", "reported_by"]
     list_filter = ["indicator", "period"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "task", "owner", "district", "due_date", "baseline_due_date", "status"]
+    list_filter = ["status", "owner", "district"]
+    search_fields = ["title"]
+    list_select_related = ["task", "owner", "district"]
+    raw_id_fields = ["task", "created_by"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["milestone", "department", "percent", "author", "created_at"]
+    list_select_related = ["milestone", "department", "author"]
+    raw_id_fields = ["milestone", "author"]
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    readonly_fields = ["channel", "target", "status", "attempts", "last_error", "sent_at"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "subject", "occurrence", "level", "as_of", "created_at"]
+    list_filter = ["kind", "level"]
+    raw_id_fields = ["milestone", "task", "department", "issued_by"]
+    inlines = [DeliveryInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "reminder", "created_at", "read_at"]
+    raw_id_fields = ["recipient", "reminder"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["reminder", "channel", "target", "status", "attempts", "sent_at"]
+    list_filter = ["channel", "status"]
+    raw_id_fields = ["reminder"]
+
+
+class RubricComponentInline(admin.TabularInline):
+    model = RubricComponent
+    extra = 0
+
+
+@admin.register(Rubric)
+class RubricAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "scope", "is_active", "green_threshold", "amber_threshold"]
+    inlines = [RubricComponentInline]
+
+
+@admin.register(AssessmentPublication)
+class AssessmentPublicationAdmin(admin.ModelAdmin):
+    list_display = ["period", "published_by", "published_at"]
+    readonly_fields = ["period", "published_by", "published_at", "snapshot"]
+
+
+@admin.register(RubricComponent)
+class RubricComponentAdmin(SimpleHistoryAdmin):
+    list_display = ["rubric", "kind", "indicator_code", "weight", "cap", "position"]
+    list_filter = ["rubric", "kind"]

@@ -147,3 +147,19 @@ def test_successful_login_lands_on_the_plan(demo_accounts, client):
 def test_every_task_has_exactly_one_lead(suzhou_plan):
     for task in KeyTask.objects.prefetch_related("responsibilities"):
         assert [r.role for r in task.responsibilities.all()].count(ResponsibilityRole.LEAD) == 1
+
+
+def test_the_admin_lists_every_model_in_chinese(demo_accounts, client):
+    from django.apps import apps
+    from django.contrib import admin
+
+    for model in [*apps.get_app_config("tasks_app").get_models(), *apps.get_app_config("departments").get_models()]:
+        if model.__name__.startswith("Historical"):
+            continue
+        assert admin.site.is_registered(model), model
+    client.force_login(demo_accounts["admin"])
+    html = client.get("/admin/").content.decode()
+    for name in ("任务节点", "考核细则", "提醒", "部门", "重点任务", "板块落实"):
+        assert name in html
+    for url in ("/admin/tasks_app/milestone/", "/admin/tasks_app/reminder/", "/admin/tasks_app/rubric/"):
+        assert client.get(url).status_code == 200
