@@ -29,7 +29,9 @@ def seed_demo_accounts(*, password: str) -> list:
 
     user_model = get_user_model()
     # One hash for all: hashing is deliberately slow, and these accounts share one password anyway.
-    hashed_password = make_password(password)
+    # Keep the current hash when the password is unchanged, so signed-in demo users stay signed in.
+    current = user_model.objects.filter(username="supervisor").first()
+    hashed_password = current.password if current and current.check_password(password) else make_password(password)
     accounts = []
     for username, display_name, group, is_admin in wanted:
         user, _ = user_model.objects.get_or_create(username=username)

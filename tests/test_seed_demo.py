@@ -68,3 +68,12 @@ def test_refuses_before_the_plan_is_imported(empty_database, settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="import_plan"):
         seed()
+
+
+def test_running_again_keeps_sessions_signed_in(suzhou_plan, settings, client):
+    settings.DEBUG = True
+    seed()
+    client.post("/accounts/login/", {"username": "district-sip", "password": "cbec-demo-2026"})
+    assert client.get("/").status_code == 200
+    seed()
+    assert client.get("/").status_code == 200  # still signed in: the password hash did not change
