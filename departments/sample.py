@@ -123,7 +123,7 @@ def seed_sample(*, today: dt.date | None = None) -> dict:
 
     _sample_figures()
     scan = reminders.reminders_scan(as_of=today)
-    return {"created": True, **counts, "reminders": len(scan.created)}
+    return {"created": True, **counts, "reminders": scan.created}
 
 
 def _sample_figures() -> None:

@@ -57,7 +57,7 @@ def _liaison(user, plan, today):
         "missing_monthly": [r for r in responsibilities if not r.updated],
         "notices": user.notifications.filter(
             read_at__isnull=True, reminder__kind__in=[ReminderKind.ESCALATION, ReminderKind.MANUAL]
-        ).select_related("reminder")[:20],
+        ).select_related("reminder__task", "reminder__milestone", "reminder__department")[:20],
     }
 
 

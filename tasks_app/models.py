@@ -3,6 +3,7 @@
 The plan's unit is called ``KeyTask`` (重点任务) so that "task" alone can mean a Celery task.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -528,6 +529,59 @@ class Reminder(models.Model):
     @property
     def level_label(self) -> str:
         return str(ESCALATION_LABELS.get(min(self.level, 3), "")) if self.level else ""
+
+    @property
+    def due_date(self) -> dt.date | None:
+        """The milestone due date the reminder was about ("overdue@2026-05-31" → 2026-05-31)."""
+        _, _, day = self.occurrence.partition("@")
+        try:
+            return dt.date.fromisoformat(day)
+        except ValueError:
+            return None
+
+    @property
+    def text(self) -> str:
+        """The reminder in the reader's language. Automatic reminders are written from their facts
+        when shown (a scan inserts a million of them in SQL, and an English reader gets English);
+        ``message`` holds only what a person wrote (a 督办 notice)."""
+        from django.utils.translation import get_language
+
+        english = (get_language() or "").startswith("en")
+        task = self.task
+        task_title = (task.title_en if english and task.title_en else task.title) if task else ""
+        milestone_title = self.milestone.title if self.milestone_id else ""
+        due = self.due_date
+        facts = {"number": task.number if task else "", "title": milestone_title, "due": due, "task_title": task_title}
+        if self.kind == ReminderKind.DUE_SOON:
+            facts["days"] = (due - self.as_of).days if due else ""
+            return _("[Due soon] Task %(number)s “%(title)s” is due on %(due)s (%(days)s days left).") % facts
+        if self.kind == ReminderKind.OVERDUE:
+            facts["days"] = (self.as_of - due).days if due else ""
+            return _("[Overdue] Task %(number)s “%(title)s” is %(days)s days overdue (due %(due)s).") % facts
+        if self.kind == ReminderKind.ESCALATION:
+            facts["days"] = (self.as_of - due).days if due else ""
+            facts["label"] = self.level_label
+            return (
+                _(
+                    "[%(label)s] Task %(number)s “%(title)s” is %(days)s days overdue; the lead department is asked to "
+                    "see it done."
+                )
+                % facts
+            )
+        if self.kind == ReminderKind.MONTHLY_REPORT:
+            department = self.department
+            facts["department"] = (
+                (department.name_en if english and department.name_en else department.name) if department else ""
+            )
+            return (
+                _(
+                    "[Monthly report] %(department)s has not yet reported progress on task %(number)s “%(task_title)s” "
+                    "this month; please report before the month ends."
+                )
+                % facts
+            )
+        facts["message"] = self.message
+        return _("[督办 notice] Task %(number)s “%(title)s”: %(message)s") % facts
 
 
 class Notification(models.Model):

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 
 
 def notification_list(request):
-    notifications = request.user.notifications.select_related("reminder__milestone", "reminder__task").order_by(
-        "read_at", "-created_at", "-id"
-    )
+    notifications = request.user.notifications.select_related(
+        "reminder__milestone", "reminder__task", "reminder__department"
+    ).order_by("read_at", "-created_at", "-id")
     if request.GET.get("unread"):
         notifications = notifications.filter(read_at__isnull=True)
     page = Paginator(notifications, 50).get_page(request.GET.get("page"))

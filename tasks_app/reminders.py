@@ -5,11 +5,12 @@ A scan (``reminders_scan``) has three steps, each safe to repeat or to run twice
 1. *Find*: database queries list what is due on ``as_of`` — due soon (7 and 1 days before), overdue
    (the day after), escalation (every 7 days overdue, level 催办 → 督办 → 通报), the monthly report
    (from the 25th, each responsible department without an update that month on a task).
-   Each becomes a ``Reminder`` row keyed (subject, kind, occurrence); ``bulk_create(
-   ignore_conflicts=True)`` lets the unique constraint drop what exists already.
-2. *Fan out*: reminders not yet fanned out are locked (``SKIP LOCKED``: a concurrent scan takes the
-   others) and get their in-app notifications and delivery rows — unique per recipient / target —
-   in the same transaction as the flag that says it is done.
+   Each becomes a ``Reminder`` row keyed (subject, kind, occurrence), written by the database
+   (``INSERT … SELECT``, one statement per kind and date window) so that a million milestones
+   cost a few statements, not a million objects; the unique constraint drops what exists already.
+2. *Fan out*: reminders not yet fanned out are locked in batches (``SKIP LOCKED``: a concurrent
+   scan takes the others) and get their in-app notifications and delivery rows — unique per
+   recipient / target — from SQL joins, in the same transaction as the flag that says it is done.
 3. *Deliver*: open deliveries are claimed (``sending`` + time, committed), sent, and marked sent or
    failed with the error; a failed one is retried on later scans up to a bounded number of
    attempts; a claim left by a killed worker is taken again after a while.
@@ -29,16 +30,29 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from departments.models import Department
 from departments.roles import SUPERVISION_GROUP
 
 from . import permissions
 from .models import (
-    ESCALATION_LABELS,
     Delivery,
     DeliveryChannel,
     DeliveryStatus,
@@ -61,201 +75,293 @@ NOT_YET_SUBMITTED = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS]
 @dataclass
 class ScanResult:
     as_of: dt.date
-    created: list[Reminder] = field(default_factory=list)
+    created: int = 0
+    created_by_kind: dict[str, int] = field(default_factory=dict)
+    examples: list[str] = field(default_factory=list)
+    fanned_out: int = 0
     notifications: int = 0
     sent: int = 0
     failed: int = 0
 
     def lines(self) -> list[str]:
-        rows = [f"{r.get_kind_display()} · {r.subject} · {r.occurrence}: {r.message}" for r in self.created]
+        rows = list(self.examples)
+        rows += [
+            f"{ReminderKind(kind).label}: {count}" for kind, count in sorted(self.created_by_kind.items()) if count
+        ]
         rows.append(
-            f"{self.as_of}: {len(self.created)} new reminders, {self.notifications} notifications, "
+            f"{self.as_of}: {self.created} new reminders, {self.notifications} notifications, "
             f"{self.sent} deliveries sent, {self.failed} failed"
         )
         return rows
 
 
 def _due_soon_days() -> list[int]:
-    return sorted(settings.CBEC_REMINDER_DUE_SOON_DAYS, reverse=True)
+    return sorted(settings.CBEC_REMINDER_DUE_SOON_DAYS)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 # --- 1. find ------------------------------------------------------------------------------------
+#
+# Everything a reminder says follows from its milestone's due date and the scan date, so the
+# milestones due for one kind of reminder are a date range — one ``INSERT … SELECT`` each, written
+# by the database; the unique constraint drops what exists already (``ON CONFLICT DO NOTHING``).
 
 
-def _milestone_reminder(milestone: Milestone, kind: str, occurrence: str, as_of, message: str, level=0) -> Reminder:
-    return Reminder(
+@dataclass
+class Candidates:
+    """One set of reminders due: the rows of ``source`` (milestones or responsibilities) turned into
+    reminder columns by expressions."""
+
+    kind: str
+    source: object  # a queryset
+    subject: object
+    occurrence: object
+    milestone: object
+    task: object
+    department: object
+    level: int = 0
+
+
+def _date_text(field_name: str):
+    return Cast(field_name, output_field=CharField())
+
+
+def _milestone_candidates(queryset, kind: str, occurrence_prefix: str, level: int = 0) -> Candidates:
+    return Candidates(
         kind=kind,
-        subject=f"milestone:{milestone.pk}",
-        occurrence=occurrence,
-        milestone=milestone,
-        task_id=milestone.task_id,
-        department_id=milestone.owner_id,
+        source=queryset,
+        subject=Concat(Value("milestone:"), Cast("id", output_field=CharField())),
+        occurrence=Concat(Value(occurrence_prefix), _date_text("due_date")),
+        milestone=F("id"),
+        task=F("task_id"),
+        department=F("owner_id"),
         level=level,
-        as_of=as_of,
-        message=message,
     )
 
 
-def due_reminders(as_of: dt.date) -> list[Reminder]:
-    """Every reminder due on ``as_of`` (existing ones included: the database drops the copies)."""
-    found: list[Reminder] = []
-    offsets = _due_soon_days()
-    horizon = as_of + dt.timedelta(days=max(offsets))
-    soon = (
-        Milestone.objects.filter(status__in=NOT_YET_SUBMITTED, due_date__gte=as_of, due_date__lte=horizon)
-        .select_related("task")
-        .only("id", "task_id", "owner_id", "due_date", "title", "task__number")
-    )
-    for milestone in soon.iterator(chunk_size=2000):
-        days_left = (milestone.due_date - as_of).days
-        # The tightest window that applies: a scan that missed the 7-day mark still warns, but once
-        # the 1-day mark is reached only that one is sent.
-        offset = min(o for o in offsets if days_left <= o)
+def due_candidates(as_of: dt.date) -> list[Candidates]:
+    """Every set of reminders due on ``as_of`` (existing ones included: the database drops copies)."""
+    found = []
+    # Due soon: the tightest window that applies. A scan that missed the 7-day mark still warns,
+    # but once the 1-day mark is reached only that one is sent.
+    lower = 0
+    for offset in _due_soon_days():
         found.append(
-            _milestone_reminder(
-                milestone,
+            _milestone_candidates(
+                Milestone.objects.filter(
+                    status__in=NOT_YET_SUBMITTED,
+                    due_date__gte=as_of + dt.timedelta(days=lower),
+                    due_date__lte=as_of + dt.timedelta(days=offset),
+                ),
                 ReminderKind.DUE_SOON,
-                f"d{offset}@{milestone.due_date}",
-                as_of,
-                f"【临期提醒】任务{milestone.task.number}「{milestone.title}」将于{milestone.due_date}到期"
-                f"(还有{days_left}天)。",
+                f"d{offset}@",
             )
         )
-
-    overdue = (
-        Milestone.objects.filter(status__in=OPEN, due_date__lt=as_of)
-        .select_related("task")
-        .only("id", "task_id", "owner_id", "due_date", "title", "task__number")
-    )
+        lower = offset + 1
+    overdue = Milestone.objects.filter(status__in=OPEN, due_date__lt=as_of)
+    found.append(_milestone_candidates(overdue, ReminderKind.OVERDUE, "overdue@"))
+    # Escalation level L (催办 → 督办 → 通报, then on every 7 days) for L×7 … L×7+6 days overdue.
     every = settings.CBEC_ESCALATION_EVERY_DAYS
-    for milestone in overdue.iterator(chunk_size=2000):
-        days = (as_of - milestone.due_date).days
-        found.append(
-            _milestone_reminder(
-                milestone,
-                ReminderKind.OVERDUE,
-                f"overdue@{milestone.due_date}",
-                as_of,
-                f"【逾期提醒】任务{milestone.task.number}「{milestone.title}」已逾期{days}天(到期日{milestone.due_date})。",
-            )
+    oldest = overdue.aggregate(oldest=Min("due_date"))["oldest"]
+    top_level = (as_of - oldest).days // every if oldest else 0
+    for level in range(1, top_level + 1):
+        window = overdue.filter(
+            due_date__lte=as_of - dt.timedelta(days=level * every),
+            due_date__gt=as_of - dt.timedelta(days=(level + 1) * every),
         )
-        level = days // every
-        if level >= 1:
-            label = ESCALATION_LABELS[min(level, 3)]
-            found.append(
-                _milestone_reminder(
-                    milestone,
-                    ReminderKind.ESCALATION,
-                    f"L{level}@{milestone.due_date}",
-                    as_of,
-                    f"【{label}】任务{milestone.task.number}「{milestone.title}」已逾期{days}天,请牵头部门督促落实。",
-                    level=level,
-                )
-            )
-    found += _monthly_reminders(as_of)
+        found.append(_milestone_candidates(window, ReminderKind.ESCALATION, f"L{level}@", level=level))
+    found += _monthly_candidates(as_of)
     return found
 
 
-def _monthly_reminders(as_of: dt.date) -> list[Reminder]:
+def _monthly_candidates(as_of: dt.date) -> list[Candidates]:
+    """From the report day on: each responsible department without an update on a task this month."""
     if as_of.day < settings.CBEC_MONTHLY_REPORT_DAY:
         return []
-    month_start = as_of.replace(day=1)
     tz = timezone.get_default_timezone()
-    since = timezone.make_aware(dt.datetime.combine(month_start, dt.time.min), tz)
+    since = timezone.make_aware(dt.datetime.combine(as_of.replace(day=1), dt.time.min), tz)
     updated_this_month = ProgressUpdate.objects.filter(
         milestone__task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), created_at__gte=since
     )
-    silent = (
-        TaskResponsibility.objects.filter(task__plan__end_year__gte=as_of.year)
-        .annotate(updated=Exists(updated_this_month))
-        .filter(updated=False)
-        .select_related("task", "department")
-    )
-    month = as_of.strftime("%Y-%m")
+    silent = TaskResponsibility.objects.filter(task__plan__end_year__gte=as_of.year).filter(~Exists(updated_this_month))
     return [
-        Reminder(
+        Candidates(
             kind=ReminderKind.MONTHLY_REPORT,
-            subject=f"task:{r.task_id}:department:{r.department_id}",
-            occurrence=month,
-            task_id=r.task_id,
-            department_id=r.department_id,
-            as_of=as_of,
-            message=f"【月度报送提醒】{r.department.name}本月尚未报送任务{r.task.number}「{r.task.title}」的进展,"
-            f"请于月底前报送。",
+            source=silent,
+            subject=Concat(
+                Value("task:"),
+                Cast("task_id", output_field=CharField()),
+                Value(":department:"),
+                Cast("department_id", output_field=CharField()),
+            ),
+            occurrence=Value(as_of.strftime("%Y-%m")),
+            milestone=Value(None, output_field=IntegerField()),
+            task=F("task_id"),
+            department=F("department_id"),
         )
-        for r in silent
     ]
 
 
+REMINDER_COLUMNS = [
+    "kind",
+    "subject",
+    "occurrence",
+    "milestone_id",
+    "task_id",
+    "department_id",
+    "level",
+    "as_of",
+    "message",
+    "fanned_out",
+    "created_at",
+]
+
+
+def _select(candidates: Candidates, as_of: dt.date, now: dt.datetime):
+    """The candidates as a SELECT of the reminder table's columns, in ``REMINDER_COLUMNS`` order."""
+    expressions = {
+        "r_kind": Value(candidates.kind, output_field=CharField()),
+        "r_subject": candidates.subject,
+        "r_occurrence": candidates.occurrence,
+        "r_milestone": candidates.milestone,
+        "r_task": candidates.task,
+        "r_department": candidates.department,
+        "r_level": Value(candidates.level, output_field=IntegerField()),
+        "r_as_of": Value(as_of, output_field=DateField()),
+        "r_message": Value("", output_field=CharField()),
+        "r_fanned_out": Value(False, output_field=BooleanField()),
+        "r_created_at": Value(now, output_field=DateTimeField()),
+    }
+    return candidates.source.order_by().annotate(**expressions).values_list(*expressions)
+
+
+def _new_only(select, kind: str):
+    exists = Reminder.objects.filter(subject=OuterRef("r_subject"), kind=kind, occurrence=OuterRef("r_occurrence"))
+    return select.filter(~Exists(exists))
+
+
+def reminders_find(as_of: dt.date) -> dict[str, int]:
+    """Insert every reminder due on ``as_of``; returns how many were new, by kind."""
+    now = timezone.now()
+    columns = ", ".join(connection.ops.quote_name(c) for c in REMINDER_COLUMNS)
+    created: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for candidates in due_candidates(as_of):
+            # Only rows not there yet: a repeated scan then reads the unique index instead of trying
+            # (and discarding) a million inserts; ON CONFLICT still settles a race with another scan.
+            sql, params = _new_only(_select(candidates, as_of, now), candidates.kind).query.sql_with_params()
+            cursor.execute(f"INSERT INTO {_table(Reminder)} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
+            created[candidates.kind] = created.get(candidates.kind, 0) + max(cursor.rowcount, 0)
+    return created
+
+
+def reminders_due_count(as_of: dt.date, examples: int = 20) -> tuple[dict[str, int], list[str]]:
+    """What a scan on ``as_of`` would add, by kind, and the first few of each set as
+    "kind · subject · occurrence" (``send_reminders --dry-run``)."""
+    counts: dict[str, int] = {}
+    listed: list[str] = []
+    for candidates in due_candidates(as_of):
+        new = _new_only(_select(candidates, as_of, timezone.now()), candidates.kind)
+        counts[candidates.kind] = counts.get(candidates.kind, 0) + new.count()
+        label = ReminderKind(candidates.kind).label
+        listed += [
+            f"{label} · {subject} · {occurrence}"
+            for subject, occurrence in new.values_list("r_subject", "r_occurrence")[:examples]
+        ]
+    return counts, listed
+
+
 # --- 2. fan out ---------------------------------------------------------------------------------
+#
+# Who hears of it: the owner department (due soon, monthly report, overdue, notice); the lead
+# department (escalation, notice); the supervision office (overdue, escalation, notice). Resolved
+# in SQL for a batch of reminders at a time, locked with SKIP LOCKED so that a concurrent scan takes
+# other batches; the notifications, their e-mails and webhooks and the "fanned out" flag are written
+# in one transaction.
+
+OWNER_HEARS = [ReminderKind.DUE_SOON, ReminderKind.MONTHLY_REPORT, ReminderKind.OVERDUE, ReminderKind.MANUAL]
+LEAD_HEARS = [ReminderKind.ESCALATION, ReminderKind.MANUAL]
+OFFICE_HEARS = [ReminderKind.OVERDUE, ReminderKind.ESCALATION, ReminderKind.MANUAL]
 
 
-def _recipients(reminder: Reminder, lead_groups: dict[int, int], supervision_ids: list[int], users_by_group):
-    """Who hears of it: the owner department; overdue adds the office; escalation goes to the lead
-    department and the office; a manual notice to owner, lead and office."""
-    owner_group = reminder.department.group_id if reminder.department_id else None
-    lead_group = lead_groups.get(reminder.task_id)
-    ids: set[int] = set()
-    if reminder.kind in (ReminderKind.DUE_SOON, ReminderKind.MONTHLY_REPORT):
-        ids |= users_by_group.get(owner_group, set())
-    elif reminder.kind == ReminderKind.OVERDUE:
-        ids |= users_by_group.get(owner_group, set()) | set(supervision_ids)
-    elif reminder.kind == ReminderKind.ESCALATION:
-        ids |= users_by_group.get(lead_group, set()) | set(supervision_ids)
-    elif reminder.kind == ReminderKind.MANUAL:
-        ids |= users_by_group.get(owner_group, set()) | users_by_group.get(lead_group, set()) | set(supervision_ids)
-    return ids
+def _in_list(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
-def fan_out(batch_size: int = 500) -> tuple[list[Reminder], int]:
-    """Create notifications and delivery rows for reminders that have none yet. Returns the
-    reminders handled and the number of notifications created."""
-    handled: list[Reminder] = []
-    notification_count = 0
+def _fan_out_batch(cursor, ids: list[int], now: dt.datetime) -> int:
+    from django.contrib.auth.models import Group
+
     user_model = get_user_model()
+    user_groups = _table(user_model.groups.through)
+    reminders, departments, responsibilities = _table(Reminder), _table(Department), _table(TaskResponsibility)
+    supervision = Group.objects.filter(name=SUPERVISION_GROUP).values_list("pk", flat=True).first()
+    batch = f"r.id IN ({_in_list(ids)})"
+    audiences = (
+        f"SELECT r.id AS reminder_id, d.group_id AS group_id FROM {reminders} r "  # noqa: S608 - names only
+        f"JOIN {departments} d ON d.id = r.department_id WHERE {batch} AND r.kind IN ({_in_list(OWNER_HEARS)}) "
+        f"UNION SELECT r.id, d.group_id FROM {reminders} r "
+        f"JOIN {responsibilities} tr ON tr.task_id = r.task_id AND tr.role = %s "
+        f"JOIN {departments} d ON d.id = tr.department_id WHERE {batch} AND r.kind IN ({_in_list(LEAD_HEARS)}) "
+        f"UNION SELECT r.id, %s FROM {reminders} r WHERE {batch} AND r.kind IN ({_in_list(OFFICE_HEARS)})"
+    )
+    audience_params = [
+        *ids,
+        *OWNER_HEARS,
+        ResponsibilityRole.LEAD,
+        *ids,
+        *LEAD_HEARS,
+        supervision,
+        *ids,
+        *OFFICE_HEARS,
+    ]
+    cursor.execute(
+        f"INSERT INTO {_table(Notification)} (recipient_id, reminder_id, created_at) "  # noqa: S608
+        f"SELECT DISTINCT u.id, a.reminder_id, %s FROM ({audiences}) a "
+        f"JOIN {user_groups} ug ON ug.group_id = a.group_id "
+        f"JOIN {_table(user_model)} u ON u.id = ug.user_id WHERE u.is_active = %s "
+        f"ON CONFLICT DO NOTHING",
+        [now, *audience_params, True],
+    )
+    notifications = max(cursor.rowcount, 0)
+    delivery_columns = "reminder_id, channel, target, status, attempts, last_error"
+    cursor.execute(
+        f"INSERT INTO {_table(Delivery)} ({delivery_columns}) "  # noqa: S608
+        f"SELECT DISTINCT n.reminder_id, %s, u.email, %s, 0, '' FROM {_table(Notification)} n "
+        f"JOIN {_table(user_model)} u ON u.id = n.recipient_id "
+        f"WHERE n.reminder_id IN ({_in_list(ids)}) AND u.email <> '' ON CONFLICT DO NOTHING",
+        [DeliveryChannel.EMAIL, DeliveryStatus.PENDING, *ids],
+    )
+    cursor.execute(
+        f"INSERT INTO {_table(Delivery)} ({delivery_columns}) "  # noqa: S608
+        f"SELECT r.id, %s, d.webhook_url, %s, 0, '' FROM {reminders} r "
+        f"JOIN {departments} d ON d.id = r.department_id "
+        f"WHERE {batch} AND d.webhook_url <> '' AND r.kind <> %s ON CONFLICT DO NOTHING",
+        [DeliveryChannel.WEBHOOK, DeliveryStatus.PENDING, *ids, ReminderKind.ESCALATION],
+    )
+    Reminder.objects.filter(pk__in=ids).update(fanned_out=True)
+    return notifications
+
+
+def reminders_fan_out(batch_size: int = 5000) -> tuple[int, int]:
+    """Create notifications and delivery rows for reminders that have none yet. Returns the number
+    of reminders handled and of notifications created."""
+    handled = notifications = 0
+    now = timezone.now()
     while True:
-        with transaction.atomic():
-            batch = list(
+        with transaction.atomic(), connection.cursor() as cursor:
+            ids = list(
                 Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(fanned_out=False)
-                .select_related("department", "task")
-                .order_by("id")[:batch_size]
+                .order_by("id")
+                .values_list("id", flat=True)[:batch_size]
             )
-            if not batch:
-                return handled, notification_count
-            task_ids = {r.task_id for r in batch}
-            lead_groups = dict(
-                TaskResponsibility.objects.filter(task_id__in=task_ids, role=ResponsibilityRole.LEAD).values_list(
-                    "task_id", "department__group_id"
-                )
-            )
-            users = user_model.objects.filter(is_active=True).prefetch_related("groups")
-            users_by_group: dict[int, set[int]] = {}
-            emails: dict[int, str] = {}
-            supervision_ids = []
-            for user in users.filter(groups__isnull=False).distinct():
-                emails[user.pk] = user.email
-                for group in user.groups.all():
-                    users_by_group.setdefault(group.pk, set()).add(user.pk)
-                    if group.name == SUPERVISION_GROUP:
-                        supervision_ids.append(user.pk)
-            notifications, deliveries = [], []
-            for reminder in batch:
-                recipients = _recipients(reminder, lead_groups, supervision_ids, users_by_group)
-                notifications += [Notification(reminder=reminder, recipient_id=uid) for uid in sorted(recipients)]
-                deliveries += [
-                    Delivery(reminder=reminder, channel=DeliveryChannel.EMAIL, target=emails[uid])
-                    for uid in sorted(recipients)
-                    if emails.get(uid)
-                ]
-                hook = reminder.department.webhook_url if reminder.department_id else ""
-                if hook and reminder.kind != ReminderKind.ESCALATION:
-                    deliveries.append(Delivery(reminder=reminder, channel=DeliveryChannel.WEBHOOK, target=hook))
-            Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-            Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-            Reminder.objects.filter(pk__in=[r.pk for r in batch]).update(fanned_out=True)
-            handled += batch
-            notification_count += len(notifications)
+            if not ids:
+                return handled, notifications
+            notifications += _fan_out_batch(cursor, ids, now)
+            handled += len(ids)
 
 
 # --- 3. deliver ---------------------------------------------------------------------------------
@@ -263,14 +369,18 @@ def fan_out(batch_size: int = 500) -> tuple[list[Reminder], int]:
 
 def _send(delivery: Delivery) -> None:
     reminder = delivery.reminder
+    # E-mails and group robots speak the site's language (Chinese), whoever runs the worker.
+    with translation.override(settings.LANGUAGE_CODE):
+        text = reminder.text
+        heading = text.split("】")[0].lstrip("【") if text.startswith("【") else reminder.get_kind_display()
+        site = _("Cross-border e-commerce action plan")
     if delivery.channel == DeliveryChannel.EMAIL:
-        subject = reminder.message.split("】")[0].lstrip("【") or "提醒"
-        send_mail(f"[跨境电商行动计划] {subject}", reminder.message, None, [delivery.target], fail_silently=False)
+        send_mail(f"[{site}] {heading}", text, None, [delivery.target], fail_silently=False)
     else:
         # 企业微信 / 钉钉 group robots both accept this shape. Only http(s): never file: or others.
         if not delivery.target.lower().startswith(("http://", "https://")):
             raise ValueError("a webhook must be an http(s) address")
-        body = json.dumps({"msgtype": "text", "text": {"content": reminder.message}}, ensure_ascii=False)
+        body = json.dumps({"msgtype": "text", "text": {"content": text}}, ensure_ascii=False)
         request = urllib.request.Request(  # noqa: S310 - scheme checked above
             delivery.target, data=body.encode("utf-8"), headers={"Content-Type": "application/json"}, method="POST"
         )
@@ -295,7 +405,10 @@ def deliver_pending(limit: int = 1000) -> tuple[int, int]:
         )
         Delivery.objects.filter(pk__in=[d.pk for d in claimed]).update(status=DeliveryStatus.SENDING, claimed_at=now)
     sent = failed = 0
-    for delivery in Delivery.objects.filter(pk__in=[d.pk for d in claimed]).select_related("reminder"):
+    claimed_deliveries = Delivery.objects.filter(pk__in=[d.pk for d in claimed]).select_related(
+        "reminder__task", "reminder__milestone", "reminder__department"
+    )
+    for delivery in claimed_deliveries:
         try:
             _send(delivery)
         except Exception as error:  # any failure of a channel is recorded, not raised
@@ -319,18 +432,13 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
     """Find, fan out and deliver everything due on ``as_of`` (default: today in Asia/Shanghai)."""
     as_of = as_of or timezone.localdate()
     result = ScanResult(as_of=as_of)
-    candidates = due_reminders(as_of)
     if dry_run:
-        existing = set(
-            Reminder.objects.filter(subject__in={c.subject for c in candidates}).values_list(
-                "subject", "kind", "occurrence"
-            )
-        )
-        result.created = [c for c in candidates if (c.subject, c.kind, c.occurrence) not in existing]
+        result.created_by_kind, result.examples = reminders_due_count(as_of)
+        result.created = sum(result.created_by_kind.values())
         return result
-    Reminder.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=1000)
-    handled, result.notifications = fan_out()
-    result.created = handled
+    result.created_by_kind = reminders_find(as_of)
+    result.created = sum(result.created_by_kind.values())
+    result.fanned_out, result.notifications = reminders_fan_out()
     result.sent, result.failed = deliver_pending()
     return result
 
@@ -350,10 +458,11 @@ def supervision_notice_issue(*, milestone: Milestone, by, message: str) -> Remin
         task=milestone.task,
         department=milestone.owner,
         as_of=timezone.localdate(),
-        message=f"【督办通知】任务{milestone.task.number}「{milestone.title}」:{message.strip()}",
+        message=message.strip(),
         issued_by=by,
     )
-    fan_out()
+    with connection.cursor() as cursor:
+        _fan_out_batch(cursor, [reminder.pk], timezone.now())
     transaction.on_commit(enqueue_delivery)
     return reminder
 

@@ -210,7 +210,7 @@ class LeadChangeSerializer(serializers.Serializer):
 class NotificationSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="reminder.kind", read_only=True)
     level = serializers.IntegerField(source="reminder.level", read_only=True)
-    message = serializers.CharField(source="reminder.message", read_only=True)
+    message = serializers.CharField(source="reminder.text", read_only=True)
     milestone = serializers.IntegerField(source="reminder.milestone_id", read_only=True, allow_null=True)
     task = serializers.IntegerField(source="reminder.task.number", read_only=True)
     read = serializers.SerializerMethodField()

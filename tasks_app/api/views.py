@@ -291,7 +291,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        queryset = self.request.user.notifications.select_related("reminder__task").order_by("-created_at", "-id")
+        queryset = self.request.user.notifications.select_related(
+            "reminder__task", "reminder__milestone", "reminder__department"
+        ).order_by("-created_at", "-id")
         read = self.request.query_params.get("read")
         if read in ("true", "false"):
             queryset = queryset.filter(read_at__isnull=(read == "false"))
