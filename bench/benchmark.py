@@ -1,12 +1,15 @@
 """Benchmark: server time and query counts of the pages users wait for, at growing scale.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cbec .venv/bin/python bench/benchmark.py --scales 1000,10000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cbec_bench \
+        .venv/bin/python bench/benchmark.py --scales 1000,10000,100000,1000000
 
-For each scale it builds a fresh database (test_<name>, dropped at the end), loads the plan and the
-demo accounts, generates that many milestones (`generate_load`), then measures each page in-process
-(Django's test client: server time, no network) `--repeat` times and prints median, p95, query count
-and the ratio of the median to the first scale's; then the reminder scan (first and repeated) and
-the peak memory of the overdue board's XLSX export.
+It builds a database (test_<name>), loads the plan and the demo accounts, and grows it scale by
+scale: at each scale `generate_load` adds milestones up to that count (with progress updates,
+permission rows, the reminders of a scan a week earlier, figures), then each page is measured
+in-process (Django's test client: server time, no network) `--repeat` times — median, p95, query
+count, and the ratio of the median to the first scale's — then the reminder scan of today (first,
+then again with nothing new), and the time and peak Python memory of the overdue board's XLSX
+export. `--keep` leaves the database for a later `--reuse` run (measure again without rebuilding).
 """
 
 from __future__ import annotations
@@ -60,39 +63,64 @@ def measure(client: Client, path: str, params: dict, repeat: int) -> tuple[float
     return statistics.median(timings), p95, queries
 
 
-def run_scale(scale: int, repeat: int) -> dict:
+def grow_to(scale: int, updates: int) -> float:
+    """Add milestones up to ``scale``; returns the seconds it took (0 when already there)."""
+    from tasks_app.models import Milestone
+
+    missing = scale - Milestone.objects.count()
+    if missing <= 0:
+        return 0.0
+    started = time.perf_counter()
+    call_command(
+        "generate_load", "--milestones", str(missing), "--updates-per-milestone", str(updates), stdout=io.StringIO()
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load: index-only scans work
+    return time.perf_counter() - started
+
+
+def run_scale(scale: int, repeat: int, updates: int, scan: bool) -> dict:
     from django.contrib.auth import get_user_model
 
-    from tasks_app.models import Milestone
+    from tasks_app.models import Milestone, ProgressUpdate, Reminder
     from tasks_app.reminders import reminders_scan
 
-    out = io.StringIO()
-    Milestone.objects.all().delete()
-    started = time.perf_counter()
-    call_command("generate_load", "--milestones", str(scale), "--updates-per-milestone", "3", stdout=out)
-    results = {"load": time.perf_counter() - started}
+    results = {"load": grow_to(scale, updates)}
+    print(
+        f"{scale:,}: {Milestone.objects.count():,} milestones, {ProgressUpdate.objects.count():,} progress updates, "
+        f"{Reminder.objects.count():,} reminders (load {results['load']:.0f} s)",
+        flush=True,
+    )
     users = {u.username: u for u in get_user_model().objects.all()}
     for name, username, path, params in PAGES:
         client = Client()
         client.force_login(users[username])
         client.get(path, params)  # warm up
         results[name] = measure(client, path, params, repeat)
-    started = time.perf_counter()
-    reminders_scan(as_of=timezone.localdate())
-    results["reminder scan (first)"] = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    reminders_scan(as_of=timezone.localdate())
-    results["reminder scan (again)"] = (time.perf_counter() - started) * 1000
+    if scan:
+        started = time.perf_counter()
+        first = reminders_scan(as_of=timezone.localdate())
+        results["reminder scan (first)"] = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        reminders_scan(as_of=timezone.localdate())
+        results["reminder scan (again)"] = (time.perf_counter() - started) * 1000
+        print(f"  scan: {first.created:,} new reminders, {first.notifications:,} notifications", flush=True)
+    else:
+        results["reminder scan (first)"] = results["reminder scan (again)"] = 0.0
     client = Client()
     client.force_login(users["supervisor"])
     tracemalloc.start()
     started = time.perf_counter()
     response = client.get("/overdue/", {"_export": "xlsx"})
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    size = 0
+    for chunk in response.streaming_content if response.streaming else [response.content]:
+        size += len(chunk)  # read as a client would, never held whole
     results["overdue XLSX export"] = (time.perf_counter() - started) * 1000
     results["export peak memory MB"] = tracemalloc.get_traced_memory()[1] / 2**20
-    results["export bytes"] = len(body)
+    results["export bytes"] = size
     tracemalloc.stop()
+    print(f"  export: {size / 2**20:.1f} MB of XLSX, peak {results['export peak memory MB']:.1f} MB", flush=True)
     return results
 
 
@@ -100,20 +128,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default="1000,10000", help="comma-separated milestone counts")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--updates-per-milestone", type=int, default=10)
+    parser.add_argument("--no-scan", action="store_true", help="skip the reminder scan")
+    parser.add_argument("--keep", action="store_true", help="keep the database for a later --reuse")
+    parser.add_argument("--reuse", action="store_true", help="start from the database a --keep run left")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
 
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.reuse)
     try:
         from departments.demo import seed_demo_accounts
+        from tasks_app.selectors import current_plan
 
-        call_command("import_plan", stdout=io.StringIO())
+        if current_plan() is None:
+            call_command("import_plan", stdout=io.StringIO())
         seed_demo_accounts(password="bench-password-2026")
-        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-        table = {scale: run_scale(scale, args.repeat) for scale in scales}
+        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
+        table = {scale: run_scale(scale, args.repeat, args.updates_per_milestone, not args.no_scan) for scale in scales}
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            connection.close()
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
     first = table[scales[0]]
     print(f"\n{'measure':36}" + "".join(f"{s:>28,}" for s in scales))
@@ -125,7 +163,7 @@ def main() -> None:
             cells.append(f"{median:7.1f}/{p95:6.1f} ms {queries:3d}q ×{ratio:4.1f}")
         print(f"{name:36}" + "".join(f"{c:>28}" for c in cells))
     for name in ("reminder scan (first)", "reminder scan (again)", "overdue XLSX export"):
-        cells = [f"{table[s][name]:9.0f} ms ×{table[s][name] / first[name]:4.1f}" for s in scales]
+        cells = [f"{table[s][name]:9.0f} ms ×{table[s][name] / (first[name] or 1):4.1f}" for s in scales]
         print(f"{name:36}" + "".join(f"{c:>28}" for c in cells))
     print(f"{'export peak memory':36}" + "".join(f"{table[s]['export peak memory MB']:25.1f} MB" for s in scales))
     print(f"{'generate_load':36}" + "".join(f"{table[s]['load']:27.1f}s" for s in scales))

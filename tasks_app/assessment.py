@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,10 +224,6 @@ def _meets(row: IndicatorTarget | None, actual: Decimal, target: Decimal) -> boo
 # --- process measures ---------------------------------------------------------------------------
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localtime(moment).date() if moment else None
-
-
 def _ratio_component(kind, label, weight: Decimal, done: int, total: int, note_when_none: str) -> Component:
     component = Component(kind=kind, label=label, weight=str(weight), target=str(total), actual=str(done))
     if total == 0:
@@ -241,37 +238,55 @@ def _ratio_component(kind, label, weight: Decimal, done: int, total: int, note_w
 
 
 class ProcessFacts:
-    """Milestones, confirmations and monthly updates of a plan, aggregated in a few queries."""
+    """Milestones, confirmations and monthly updates of a plan, aggregated by the database: one
+    GROUP BY over the plan's milestones (by owner and district), one over its confirmations, one
+    index probe per (task, department, month) for the monthly updates — the same few queries for
+    a hundred milestones or a million."""
 
     def __init__(self, plan: Plan, period: Period, as_of: dt.date):
         self.period, self.as_of = period, as_of
         until = min(period.end, as_of)
-        rows = Milestone.objects.filter(task__plan=plan).values_list(
-            "owner_id", "district_id", "baseline_due_date", "due_date", "status", "completed_at"
+        tz = timezone.get_default_timezone()
+        in_period = Q(baseline_due_date__gte=period.start, baseline_due_date__lte=until)
+        on_time = in_period & Q(status=MilestoneStatus.COMPLETED, completed_on__lte=F("baseline_due_date"))
+        late_now = ~Q(status=MilestoneStatus.COMPLETED) & Q(due_date__lt=until)
+        days_late = ExpressionWrapper(Value(until) - F("due_date"), output_field=DurationField())
+        groups = (
+            Milestone.objects.filter(task__plan=plan)
+            .annotate(completed_on=TruncDate("completed_at", tzinfo=tz))
+            .values("owner_id", "district_id")
+            .annotate(
+                due=Count("id", filter=in_period),
+                on_time=Count("id", filter=on_time),
+                overdue=Count("id", filter=late_now),
+                days_overdue=Sum(days_late, filter=late_now),
+            )
+            .order_by()
         )
         self.due: dict[tuple, int] = defaultdict(int)
         self.on_time: dict[tuple, int] = defaultdict(int)
         self.overdue: dict[tuple, int] = defaultdict(int)
         self.days_overdue: dict[tuple, int] = defaultdict(int)
-        for owner_id, district_id, baseline, due, status, completed_at in rows.iterator(chunk_size=5000):
-            keys = [("department", owner_id)] + ([("district", district_id)] if district_id else [])
-            in_period = period.start <= baseline <= until
-            completed_on = _local_date(completed_at)
-            late_now = status != MilestoneStatus.COMPLETED and due < until
+        for group in groups:
+            keys = [("department", group["owner_id"])]
+            if group["district_id"]:
+                keys.append(("district", group["district_id"]))
             for key in keys:
-                if in_period:
-                    self.due[key] += 1
-                    if status == MilestoneStatus.COMPLETED and completed_on and completed_on <= baseline:
-                        self.on_time[key] += 1
-                if late_now:
-                    self.overdue[key] += 1
-                    self.days_overdue[key] += (until - due).days
+                self.due[key] += group["due"]
+                self.on_time[key] += group["on_time"]
+                self.overdue[key] += group["overdue"]
+                self.days_overdue[key] += group["days_overdue"].days if group["days_overdue"] else 0
         self.confirmed = defaultdict(int)
         self.implementations = defaultdict(int)
-        for district_id, status in Implementation.objects.filter(task__plan=plan).values_list("district_id", "status"):
-            self.implementations[district_id] += 1
-            if status == ImplementationStatus.CONFIRMED:
-                self.confirmed[district_id] += 1
+        confirmations = (
+            Implementation.objects.filter(task__plan=plan)
+            .values("district_id")
+            .annotate(total=Count("id"), confirmed=Count("id", filter=Q(status=ImplementationStatus.CONFIRMED)))
+            .order_by()
+        )
+        for row in confirmations:
+            self.implementations[row["district_id"]] = row["total"]
+            self.confirmed[row["district_id"]] = row["confirmed"]
         self._monthly(plan, period, as_of)
 
     def _monthly(self, plan: Plan, period: Period, as_of: dt.date) -> None:
@@ -282,26 +297,37 @@ class ProcessFacts:
         while month <= period.end:
             next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
             if next_month - dt.timedelta(days=1) <= as_of:
-                months.append(month)
+                months.append((month, next_month))
             month = next_month
-        self.months = months
-        pairs = list(TaskResponsibility.objects.filter(task__plan=plan).values_list("task_id", "department_id"))
+        self.months = [start for start, _end in months]
         self.pairs_by_department = defaultdict(list)
-        for task_id, department_id in pairs:
-            self.pairs_by_department[department_id].append(task_id)
         self.updated = set()
-        if months:
-            tz = timezone.get_default_timezone()
-            since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min), tz)
-            stamps = (
-                ProgressUpdate.objects.filter(milestone__task__plan=plan, created_at__gte=since)
-                .annotate(month=TruncMonth("created_at", tzinfo=tz))
-                .values_list("milestone__task_id", "department_id", "month")
-                .distinct()
+        tz = timezone.get_default_timezone()
+
+        def moment(day):
+            return timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+
+        posted = {
+            f"month_{index}": Exists(
+                ProgressUpdate.objects.filter(
+                    task_id=OuterRef("task_id"),
+                    department_id=OuterRef("department_id"),
+                    created_at__gte=moment(start),
+                    created_at__lt=moment(end),
+                )
             )
-            for task_id, department_id, month_start in stamps:
-                month_date = month_start.date() if isinstance(month_start, dt.datetime) else month_start
-                self.updated.add((task_id, department_id, month_date))
+            for index, (start, end) in enumerate(months)
+        }
+        pairs = (
+            TaskResponsibility.objects.filter(task__plan=plan)
+            .annotate(**posted)
+            .values_list("task_id", "department_id", *posted)
+        )
+        for task_id, department_id, *flags in pairs:
+            self.pairs_by_department[department_id].append(task_id)
+            for (start, _end), flag in zip(months, flags, strict=True):
+                if flag:
+                    self.updated.add((task_id, department_id, start))
 
     def monthly_counts(self, department_id: int) -> tuple[int, int]:
         tasks = self.pairs_by_department.get(department_id, [])

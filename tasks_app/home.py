@@ -38,7 +38,7 @@ def _liaison(user, plan, today):
     soon = today + dt.timedelta(days=7)
     month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
     updated = ProgressUpdate.objects.filter(
-        milestone__task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), created_at__gte=month_start
+        task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), created_at__gte=month_start
     )
     responsibilities = (
         TaskResponsibility.objects.filter(task__plan=plan, department__in=departments)

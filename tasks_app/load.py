@@ -112,9 +112,9 @@ def _progress_updates_insert(after_id: int, per_milestone: int, author_id: int) 
     updates, milestones = _table(ProgressUpdate), _table(Milestone)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {updates} (milestone_id, department_id, percent, summary, attachment, attachment_name, "  # noqa: S608
-            f"author_id, created_at) "
-            f"SELECT m.id, m.owner_id, 100 - 10 * s.k, %s, '', '', %s, s.posted "
+            f"INSERT INTO {updates} (milestone_id, task_id, department_id, percent, summary, attachment, "  # noqa: S608
+            f"attachment_name, author_id, created_at) "
+            f"SELECT m.id, m.task_id, m.owner_id, 100 - 10 * s.k, %s, '', '', %s, s.posted "
             f"FROM {milestones} m CROSS JOIN ({series}) s WHERE m.id > %s AND m.status <> %s",
             ["进展顺利", author_id, *series_params, after_id, MilestoneStatus.PLANNED],
         )

@@ -179,15 +179,34 @@ def tasks_with_records_visible_to(user):
 
 def _task_records_or_own(user, model, own_codename: str):
     """All rows for the offices; otherwise the rows of tasks the user's department is responsible
-    for, plus those granted to the user's district. Subqueries: one SQL query, whatever the size."""
+    for, plus those granted to the user's district.
+
+    The task ids (at most a plan's worth) are read first and written into the query as a list, and
+    the per-object rows are only joined for a user who holds any: a department's liaison then gets
+    ``task_id IN (…)``, which the database answers from an index at any size, instead of an OR of
+    two subqueries that makes it read every row. Two small queries, the same for any number of rows.
+    """
     queryset = model.objects.all()
     if not user.is_authenticated:
         return queryset.none()
     if _has_global(user, own_codename):
         return queryset
-    tasks = get_objects_for_user(user, f"{APP}.{VIEW_RECORDS}", KeyTask, accept_global_perms=False)
+    task_ids = list(
+        get_objects_for_user(user, f"{APP}.{VIEW_RECORDS}", KeyTask, accept_global_perms=False).values_list(
+            "pk", flat=True
+        )
+    )
+    by_task = queryset.filter(task_id__in=task_ids)
+    own_rows = GroupObjectPermission.objects.filter(
+        group__user=user,
+        permission__codename=own_codename,
+        permission__content_type__app_label=APP,
+        content_type=ContentType.objects.get_for_model(model),
+    )
+    if not own_rows.exists():
+        return by_task
     own = get_objects_for_user(user, f"{APP}.{own_codename}", model, accept_global_perms=False)
-    return queryset.filter(task__in=tasks.values("pk")) | queryset.filter(pk__in=own.values("pk"))
+    return by_task | queryset.filter(pk__in=own.values("pk"))
 
 
 def milestones_visible_to(user):

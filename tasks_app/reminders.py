@@ -184,7 +184,7 @@ def _monthly_candidates(as_of: dt.date) -> list[Candidates]:
     tz = timezone.get_default_timezone()
     since = timezone.make_aware(dt.datetime.combine(as_of.replace(day=1), dt.time.min), tz)
     updated_this_month = ProgressUpdate.objects.filter(
-        milestone__task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), created_at__gte=since
+        task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), created_at__gte=since
     )
     silent = TaskResponsibility.objects.filter(task__plan__end_year__gte=as_of.year).filter(~Exists(updated_this_month))
     return [
