@@ -43,6 +43,7 @@ from .models import (
     TargetLevel,
     TaskResponsibility,
 )
+from .selectors import plan_task_ids
 from .services import InvalidState, NotAllowed
 
 HUNDRED = Decimal(100)
@@ -252,7 +253,7 @@ class ProcessFacts:
         late_now = ~Q(status=MilestoneStatus.COMPLETED) & Q(due_date__lt=until)
         days_late = ExpressionWrapper(Value(until) - F("due_date"), output_field=DurationField())
         groups = (
-            Milestone.objects.filter(task__plan=plan)
+            Milestone.objects.filter(task_id__in=plan_task_ids(plan))
             .annotate(completed_on=TruncDate("completed_at", tzinfo=tz))
             .values("owner_id", "district_id")
             .annotate(

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin, TableExport
+from django_tables2.export import TableExport
 
 from departments.models import District
 
-from . import permissions, services
+from . import exports, permissions, services
 from .assessment import Figures, Period, assessment_for, assessment_publish, assessment_visible_to, plan_years
 from .assessment_tables import DepartmentScoreTable, DistrictScoreTable, OverdueTable
 from .filters import MilestoneFilter
@@ -180,14 +180,14 @@ def assessment_publish_page(request, period: str):
     return redirect("tasks_app:assessment", period=period)
 
 
-class OverdueBoardView(ExportMixin, SingleTableMixin, FilterView):
-    """Every overdue milestone the user may see; filter, sort, export (CSV, XLSX)."""
+class OverdueBoardView(SingleTableMixin, FilterView):
+    """Every overdue milestone the user may see; filter, sort, export (CSV, XLSX — streamed, in the
+    table's order and with its filters, whatever the number of rows)."""
 
     table_class = OverdueTable
     filterset_class = MilestoneFilter
     template_name = "tasks_app/overdue_board.html"
     paginate_by = 50
-    export_formats = EXPORT_FORMATS
     export_name = "overdue"
 
     def get_queryset(self):
@@ -195,6 +195,15 @@ class OverdueBoardView(ExportMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         return {"as_of": timezone.localdate()}
+
+    def render_to_response(self, context, **kwargs):
+        export = self.request.GET.get("_export")
+        if export in exports.FORMATS:
+            table = context["table"]
+            return exports.streamed_export(
+                export, self.export_name, table.export_headers(), table.export_rows(table.data.data)
+            )
+        return super().render_to_response(context, **kwargs)
 
 
 def _chart(points: list[dict], width=520, height=220, pad=36):

@@ -23,18 +23,27 @@ from .models import (
     ReminderKind,
     TaskResponsibility,
 )
-from .selectors import current_plan, overdue_milestones
+from .selectors import current_plan, overdue_milestones, plan_task_ids
 
 OPEN = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED]
+NOT_YET_SUBMITTED = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS]
+
+
+HOME_LIST = 10  # rows per box; the count above it is the whole number, the link opens them all
+
+
+def _counted(queryset, order=("due_date", "id")) -> dict:
+    """A box of the home page: how many, and the first few (two index reads at any size)."""
+    return {
+        "count": queryset.count(),
+        "items": list(queryset.select_related("task", "owner", "district").order_by(*order)[:HOME_LIST]),
+    }
 
 
 def _liaison(user, plan, today):
-    departments = list(Department.objects.filter(group__user=user))
-    mine = (
-        Milestone.objects.filter(task__plan=plan, owner__in=departments, status__in=OPEN)
-        .select_related("task", "owner", "district")
-        .order_by("due_date")
-    )
+    departments = list(Department.objects.filter(group__user=user).order_by("position"))
+    task_ids = plan_task_ids(plan)
+    mine = Milestone.objects.filter(owner__in=departments, task_id__in=task_ids)
     soon = today + dt.timedelta(days=7)
     month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
     updated = ProgressUpdate.objects.filter(
@@ -46,12 +55,14 @@ def _liaison(user, plan, today):
         .annotate(updated=Exists(updated))
         .order_by("task__number")
     )
+    owner_codes = ",".join(d.code for d in departments)
     return {
         "departments": departments,
-        "overdue": [m for m in mine if m.due_date < today],
-        "due_soon": [m for m in mine if today <= m.due_date <= soon and m.status != MilestoneStatus.SUBMITTED],
-        "returned": [m for m in mine if m.status == MilestoneStatus.IN_PROGRESS and m.return_reason],
-        "awaiting_sign_off": [m for m in mine if m.status == MilestoneStatus.SUBMITTED],
+        "owner_code": departments[0].code if len(departments) == 1 else owner_codes,
+        "overdue": _counted(mine.filter(status__in=OPEN, due_date__lt=today)),
+        "due_soon": _counted(mine.filter(status__in=NOT_YET_SUBMITTED, due_date__gte=today, due_date__lte=soon)),
+        "returned": _counted(mine.filter(status=MilestoneStatus.IN_PROGRESS).exclude(return_reason="")),
+        "awaiting_sign_off": _counted(mine.filter(status=MilestoneStatus.SUBMITTED)),
         "lead_tasks": [r.task for r in responsibilities if r.role == "lead"],
         "co_tasks": [r.task for r in responsibilities if r.role == "co"],
         "missing_monthly": [r for r in responsibilities if not r.updated],
@@ -63,15 +74,11 @@ def _liaison(user, plan, today):
 
 def _supervision(user, plan, today):
     overdue = overdue_milestones(user, as_of=today)
+    submitted = permissions.milestones_visible_to(user).filter(status=MilestoneStatus.SUBMITTED)
     return {
         "overdue_count": overdue.count(),
-        "overdue_top": list(overdue[:10]),
-        "sign_off_queue": list(
-            permissions.milestones_visible_to(user)
-            .filter(task__plan=plan, status=MilestoneStatus.SUBMITTED)
-            .select_related("task", "owner", "district")
-            .order_by("submitted_at")[:50]
-        ),
+        "overdue_top": list(overdue[:HOME_LIST]),
+        "sign_off_queue": _counted(submitted, order=("submitted_at", "id")),
         "rejected": list(
             Implementation.objects.filter(task__plan=plan, status=ImplementationStatus.REJECTED).select_related(
                 "task", "district"
@@ -110,7 +117,7 @@ def _district(user, plan, today):
         "last_year": last_year,
         "year": today.year,
         "milestones": list(
-            Milestone.objects.filter(task__plan=plan, district=district, status__in=OPEN)
+            Milestone.objects.filter(task_id__in=plan_task_ids(plan), district=district, status__in=OPEN)
             .select_related("task", "owner")
             .order_by("due_date")[:20]
         ),
@@ -119,7 +126,7 @@ def _district(user, plan, today):
 
 def _leadership(plan, today):
     by_status = dict(
-        Milestone.objects.filter(task__plan=plan)
+        Milestone.objects.filter(task_id__in=plan_task_ids(plan))
         .values_list("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
@@ -127,7 +134,9 @@ def _leadership(plan, today):
     implementations = Implementation.objects.filter(task__plan=plan)
     return {
         "by_status": [(s.label, by_status.get(s.value, 0)) for s in MilestoneStatus],
-        "overdue": Milestone.objects.filter(task__plan=plan, status__in=OPEN, due_date__lt=today).count(),
+        "overdue": Milestone.objects.filter(
+            task_id__in=plan_task_ids(plan), status__in=OPEN, due_date__lt=today
+        ).count(),
         "confirmed": implementations.filter(status=ImplementationStatus.CONFIRMED).count(),
         "implementations": implementations.count(),
         "year": today.year,

@@ -1,6 +1,7 @@
 """Read-only pages of the plan. Every signed-in user may read the plan (the document is public);
 records that belong to the people involved (updates, evidence) come with the workflow pages."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -51,6 +52,9 @@ class PlanOverviewView(PlanContextMixin, TemplateView):
         return context
 
 
+MILESTONES_PER_PAGE = 50
+
+
 class TaskDetailView(PlanContextMixin, TemplateView):
     """The task as the plan writes it, its departments, its milestones and the ten district cells.
     Milestones and confirmation details appear only to those who may see them."""
@@ -69,12 +73,15 @@ class TaskDetailView(PlanContextMixin, TemplateView):
         for implementation in implementations:
             implementation.visible = implementation.pk in visible_implementations
         today = timezone.localdate()
-        milestones = list(
+        # A page of milestones at a time: a task of a national deployment has tens of thousands.
+        milestones_page = Paginator(
             permissions.milestones_visible_to(user)
             .filter(task=task)
             .select_related("owner", "district")
-            .order_by("due_date", "id")
-        )
+            .order_by("due_date", "id"),
+            MILESTONES_PER_PAGE,
+        ).get_page(self.request.GET.get("page"))
+        milestones = list(milestones_page)
         for milestone in milestones:
             milestone.current_rag = milestone.rag(today)
         can_change_lead = permissions.can_change_lead(user)
@@ -84,6 +91,7 @@ class TaskDetailView(PlanContextMixin, TemplateView):
             co_departments=[r.department for r in responsibilities if r.role == ResponsibilityRole.CO],
             implementations=implementations,
             milestones=milestones,
+            milestones_page=milestones_page,
             can_see_records=bool(milestones) or permissions.can_see_task_records(user, task),
             can_create_milestone=permissions.can_manage_task_milestones(user, task)
             or permissions.can_add_own_milestone(user, task),

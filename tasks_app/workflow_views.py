@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import KeyTask, MilestoneStatus
 from .reminders import reminders_for_milestone, supervision_notice_issue
-from .selectors import current_plan, history_rows
+from .selectors import current_plan, history_rows, plan_task_ids
 from .tables import MilestoneTable
 
 
@@ -112,7 +112,7 @@ class MilestoneListView(SingleTableMixin, FilterView):
     def get_queryset(self):
         return (
             permissions.milestones_visible_to(self.request.user)
-            .filter(task__plan=current_plan())
+            .filter(task_id__in=plan_task_ids(current_plan()))
             .select_related("task", "owner", "district")
             .order_by("due_date", "id")
         )

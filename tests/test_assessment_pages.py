@@ -100,9 +100,14 @@ def test_overdue_board_lists_filters_and_exports(suzhou_plan, demo_accounts):
     assert [m.title for m in page.context["table"].data] == ["finance逾期", "drc逾期"]
     filtered = client.get(reverse("tasks_app:overdue_board"), {"owner": "drc"})
     assert [m.title for m in filtered.context["table"].data] == ["drc逾期"]
-    exported = client.get(reverse("tasks_app:overdue_board"), {"_export": "csv"})
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8"))))
-    assert len(rows) == 3 and any("30" in row for row in rows[1:])
+    exported = client.get(reverse("tasks_app:overdue_board"), {"_export": "csv", "sort": "-days_overdue"})
+    assert exported.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
+    assert len(rows[0]) == 9 and rows[0][5] == "逾期天数"
+    assert [(row[0], row[5]) for row in rows[1:]] == [("finance逾期", "30"), ("drc逾期", "3")]  # most overdue first
+    filtered_export = client.get(reverse("tasks_app:overdue_board"), {"_export": "xlsx", "owner": "finance"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(filtered_export.streaming_content))).active
+    assert [[cell.value for cell in row][:1] for row in sheet.iter_rows(min_row=2)] == [["finance逾期"]]
     assert (
         client_for(demo_accounts["liaison-qiaolian"])
         .get(reverse("tasks_app:overdue_board"))

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tasks_app.home import HOME_LIST
 from tasks_app.models import Implementation, Milestone, MilestoneStatus
 
 
@@ -38,9 +39,17 @@ def test_liaison_home_lists_its_own_work(scenario):
         .exclude(status=MilestoneStatus.COMPLETED)
         .values_list("pk", flat=True)
     )
-    assert {m.pk for m in liaison["overdue"]} == expected_overdue
-    assert all(m.owner.code == "commerce" for m in liaison["due_soon"] + liaison["returned"])
-    assert all(today <= m.due_date <= today + dt.timedelta(days=7) for m in liaison["due_soon"])
+    assert liaison["overdue"]["count"] == len(expected_overdue)
+    shown = [m.pk for m in liaison["overdue"]["items"]]
+    assert len(shown) == min(len(expected_overdue), HOME_LIST) and set(shown) <= expected_overdue
+    due_dates = [m.due_date for m in liaison["overdue"]["items"]]
+    assert due_dates == sorted(due_dates)  # the longest overdue first
+    assert all(m.owner.code == "commerce" for m in liaison["due_soon"]["items"] + liaison["returned"]["items"])
+    assert all(today <= m.due_date <= today + dt.timedelta(days=7) for m in liaison["due_soon"]["items"])
+    assert (
+        liaison["awaiting_sign_off"]["count"]
+        == Milestone.objects.filter(owner__code="commerce", status=MilestoneStatus.SUBMITTED).count()
+    )
     assert [t.number for t in liaison["lead_tasks"]] == list(range(1, 18))
     assert "supervision" not in response.context and "district_home" not in response.context
 
@@ -49,7 +58,8 @@ def test_supervision_home_has_the_board_the_queue_and_rejections(scenario):
     context = home_of(scenario["supervisor"]).context
     assert context["supervision"]["overdue_count"] > 0
     queue = context["supervision"]["sign_off_queue"]
-    assert queue and all(m.status == MilestoneStatus.SUBMITTED for m in queue)
+    assert queue["count"] == Milestone.objects.filter(status=MilestoneStatus.SUBMITTED).count() > 0
+    assert all(m.status == MilestoneStatus.SUBMITTED for m in queue["items"])
     assert len(context["supervision"]["rejected"]) == 2
     assert "liaison" not in context
 

@@ -17,7 +17,7 @@ from tasks_app import permissions, services
 from tasks_app.filters import MilestoneFilter
 from tasks_app.models import Implementation, ImplementationStatus, KeyTask, Milestone, Notification, ProgressUpdate
 from tasks_app.reminders import reminders_for_milestone, supervision_notice_issue
-from tasks_app.selectors import current_plan, tasks_with_responsibilities
+from tasks_app.selectors import current_plan, plan_task_ids, tasks_with_responsibilities
 
 from .serializers import (
     ConfirmSerializer,
@@ -102,7 +102,7 @@ class MilestoneViewSet(
             return Milestone.objects.none()
         return (
             permissions.milestones_visible_to(self.request.user)
-            .filter(task__plan=current_plan())
+            .filter(task_id__in=plan_task_ids(current_plan()))
             .select_related("task", "owner", "district")
             .order_by("due_date", "id")
         )
@@ -242,7 +242,7 @@ class ImplementationViewSet(viewsets.ReadOnlyModelViewSet):
             return Implementation.objects.none()
         return (
             permissions.implementations_visible_to(self.request.user)
-            .filter(task__plan=current_plan())
+            .filter(task_id__in=plan_task_ids(current_plan()))
             .select_related("task", "district")
             .order_by("task__number", "district__position")
         )
