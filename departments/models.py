@@ -6,6 +6,7 @@ object permissions are granted to the groups, never to individual users.
 
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +28,9 @@ class OrganisationalUnit(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
+        # Choices in forms and filters show the name in the reader's language.
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
         return self.name
 
 

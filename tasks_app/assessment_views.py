@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -28,6 +29,11 @@ from .notice_docx import notice_docx
 from .selectors import current_plan, overdue_milestones
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _row_name(row) -> str:
+    """A scorecard row's district or department in the reader's language."""
+    return row.name_en if (get_language() or "").startswith("en") and row.name_en else row.name
 
 
 def _plan():
@@ -58,7 +64,7 @@ def _district_rows(result):
             {
                 "code": row.code,
                 "rank": row.rank,
-                "name": row.name,
+                "name": _row_name(row),
                 "score": row.score,
                 "change": row.change,
                 "rag": row.rag,
@@ -75,7 +81,7 @@ def _department_rows(result):
         {
             "code": row.code,
             "rank": row.rank,
-            "name": row.name,
+            "name": _row_name(row),
             "score": row.score,
             "change": row.change,
             "rag": row.rag,
@@ -271,7 +277,7 @@ def indicators_page(request):
                 {**p, "actual": p["actual"] if (indicator.pk, str(p["year"])) in allowed else None}
                 for p in figures.path(indicator, district.pk, years)
             ]
-            charts.append({"indicator": indicator, "scope": district.name, "chart": _chart(path), "path": path})
+            charts.append({"indicator": indicator, "scope": str(district), "chart": _chart(path), "path": path})
     form = IndicatorReportForm(user=request.user, plan=plan, initial={"period": str(timezone.localdate().year)})
     return render(
         request,

@@ -187,6 +187,16 @@ class Implementation(models.Model):
         return f"{self.task.number} · {self.district}"
 
 
+# The plan's units, for the English screen (the stored unit stays as the plan writes it).
+UNIT_LABELS = {
+    "亿元": _("CNY 100 million"),
+    "个": _("count"),
+    "家": _("firms"),
+    "家/年": _("firms a year"),
+    "平方米": _("m²"),
+}
+
+
 class Indicator(models.Model):
     """A quantitative indicator of the plan (e.g. cbec_volume, 亿元)."""
 
@@ -205,7 +215,18 @@ class Indicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.unit})"
+        return f"{self.label} ({self.unit_label})"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name
+
+    @property
+    def unit_label(self) -> str:
+        return str(UNIT_LABELS.get(self.unit, self.unit))
 
 
 class TargetLevel(models.TextChoices):
