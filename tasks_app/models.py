@@ -9,7 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -431,6 +431,9 @@ class Milestone(models.Model):
             models.Index(fields=["due_date", "id"], name="milestone_open_due", condition=OPEN_MILESTONE),
             models.Index(fields=["owner", "due_date"], name="milestone_open_owner_due", condition=OPEN_MILESTONE),
             models.Index(
+                fields=["submitted_at", "id"], name="milestone_sign_off_queue", condition=Q(status="submitted")
+            ),
+            models.Index(
                 fields=["owner", "due_date"],
                 name="milestone_returned",
                 condition=Q(status="in_progress") & ~Q(return_reason=""),
@@ -653,7 +656,12 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["reminder", "recipient"], name="notification_once_per_recipient")
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The inbox order (unread first, newest first) has an index of its own on PostgreSQL
+            # (migration 0009: SQLite cannot index NULLS FIRST, and sorts NULLs first anyway).
+            models.Index(F("recipient"), F("created_at").desc(), F("id").desc(), name="notification_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.reminder}"

@@ -1,18 +1,20 @@
 """The in-app notification list: a user's own reminders, with read / unread."""
 
-from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_tables2.paginators import LazyPaginator
 
 
 def notification_list(request):
     notifications = request.user.notifications.select_related(
         "reminder__milestone", "reminder__task", "reminder__department"
-    ).order_by("read_at", "-created_at", "-id")
+    ).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")  # unread first, newest first
     if request.GET.get("unread"):
         notifications = notifications.filter(read_at__isnull=True)
-    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    # No total: an office can have a million reminders, and the page only needs to know if more follow.
+    page = LazyPaginator(notifications, 50).get_page(request.GET.get("page"))
     return render(
         request, "tasks_app/notification_list.html", {"page": page, "only_unread": bool(request.GET.get("unread"))}
     )

@@ -177,26 +177,23 @@ def tasks_with_records_visible_to(user):
     return get_objects_for_user(user, f"{APP}.{VIEW_RECORDS}", KeyTask, accept_global_perms=True)
 
 
-def _task_records_or_own(user, model, own_codename: str):
-    """All rows for the offices; otherwise the rows of tasks the user's department is responsible
-    for, plus those granted to the user's district.
+def _visible_scope(user, model, own_codename: str):
+    """What of ``model`` the user may see: ``"all"`` for the offices, ``"none"``, or the ids of the
+    tasks whose records the user's department may see and — only for a user who holds any per-object
+    rows (a district) — a subquery of the objects granted one by one.
 
-    The task ids (at most a plan's worth) are read first and written into the query as a list, and
-    the per-object rows are only joined for a user who holds any: a department's liaison then gets
-    ``task_id IN (…)``, which the database answers from an index at any size, instead of an OR of
-    two subqueries that makes it read every row. Two small queries, the same for any number of rows.
-    """
-    queryset = model.objects.all()
+    The task ids (at most a plan's worth) are read first and written into the query as a list: a
+    department's liaison then gets ``task_id IN (…)``, which the database answers from an index at
+    any size, instead of an OR of two subqueries that makes it read every row."""
     if not user.is_authenticated:
-        return queryset.none()
+        return "none", [], None
     if _has_global(user, own_codename):
-        return queryset
+        return "all", [], None
     task_ids = list(
         get_objects_for_user(user, f"{APP}.{VIEW_RECORDS}", KeyTask, accept_global_perms=False).values_list(
             "pk", flat=True
         )
     )
-    by_task = queryset.filter(task_id__in=task_ids)
     own_rows = GroupObjectPermission.objects.filter(
         group__user=user,
         permission__codename=own_codename,
@@ -204,9 +201,22 @@ def _task_records_or_own(user, model, own_codename: str):
         content_type=ContentType.objects.get_for_model(model),
     )
     if not own_rows.exists():
-        return by_task
+        return "tasks", task_ids, None
     own = get_objects_for_user(user, f"{APP}.{own_codename}", model, accept_global_perms=False)
-    return by_task | queryset.filter(pk__in=own.values("pk"))
+    return "tasks", task_ids, own.values("pk")
+
+
+def _task_records_or_own(user, model, own_codename: str):
+    """All rows for the offices; otherwise the rows of tasks the user's department is responsible
+    for, plus those granted to the user's district. Two small queries, the same at any size."""
+    scope, task_ids, own = _visible_scope(user, model, own_codename)
+    queryset = model.objects.all()
+    if scope == "all":
+        return queryset
+    if scope == "none":
+        return queryset.none()
+    by_task = queryset.filter(task_id__in=task_ids)
+    return by_task if own is None else by_task | queryset.filter(pk__in=own)
 
 
 def milestones_visible_to(user):
@@ -215,7 +225,15 @@ def milestones_visible_to(user):
 
 
 def progress_updates_visible_to(user):
-    return ProgressUpdate.objects.filter(milestone__in=milestones_visible_to(user).values("pk"))
+    """The updates of the milestones the user may see (an update carries its task: same index)."""
+    scope, task_ids, own = _visible_scope(user, Milestone, VIEW_MILESTONE)
+    queryset = ProgressUpdate.objects.all()
+    if scope == "all":
+        return queryset
+    if scope == "none":
+        return queryset.none()
+    by_task = queryset.filter(task_id__in=task_ids)
+    return by_task if own is None else by_task | queryset.filter(milestone_id__in=own)
 
 
 def implementations_visible_to(user):

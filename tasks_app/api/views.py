@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from departments.models import Department, District
 from tasks_app import permissions, services
+from tasks_app.api.pagination import DueDateCursorPagination, NewestFirstCursorPagination
 from tasks_app.filters import MilestoneFilter
 from tasks_app.models import Implementation, ImplementationStatus, KeyTask, Milestone, Notification, ProgressUpdate
 from tasks_app.reminders import reminders_for_milestone, supervision_notice_issue
@@ -95,6 +96,7 @@ class MilestoneViewSet(
 
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
+    pagination_class = DueDateCursorPagination
     filter_backends = [filters.DjangoFilterBackend]
 
     def get_queryset(self):
@@ -177,6 +179,7 @@ class ProgressUpdateViewSet(
 ):
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilter
+    pagination_class = NewestFirstCursorPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -287,6 +290,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     """The caller's own notifications (in-app reminders); `?read=false` for the unread ones."""
 
     serializer_class = NotificationSerializer
+    pagination_class = NewestFirstCursorPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
