@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,14 +45,21 @@ PAGES = [
     ("overdue board, by days overdue", "supervisor", "/overdue/", {"sort": "-days_overdue"}),
     ("task page", "liaison-customs", "/tasks/6/", {}),
     ("assessment of a year", "supervisor", "/assessment/2025/", {}),
+    # The same page right after a change to its data: computed again, not served from the cache.
+    ("assessment, just changed", "supervisor", "/assessment/2025/", {"_changed": True}),
     ("milestone list API", "liaison-commerce", "/api/v1/milestones/", {}),
 ]
 
 
 def measure(client: Client, path: str, params: dict, repeat: int) -> tuple[float, float, int]:
+    from tasks_app.changes import ASSESSMENT, _bump
+
     timings, queries = [], 0
     settings.DEBUG = True  # so that connection.queries counts
+    changed = params.pop("_changed", False)
     for _ in range(repeat):
+        if changed:
+            _bump(ASSESSMENT)  # as a committed write would
         reset_queries()
         started = time.perf_counter()
         response = client.get(path, params)
@@ -80,7 +88,22 @@ def grow_to(scale: int, updates: int) -> float:
     return time.perf_counter() - started
 
 
-def run_scale(scale: int, repeat: int, updates: int, scan: bool) -> dict:
+def export_in_own_process(fmt: str, limit: int) -> dict:
+    """bench/export_run.py against this database: its peak memory is a whole process's."""
+    url = os.environ.get("DATABASE_URL", "")
+    env = dict(os.environ)
+    if connection.vendor == "postgresql":
+        env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+    script = Path(__file__).with_name("export_run.py")
+    output = subprocess.run(  # noqa: S603 - our own script, our own arguments
+        [sys.executable, str(script), fmt, "--limit", str(limit)], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def run_scale(scale: int, repeat: int, updates: int, scan: bool, export_limit: int) -> dict:
     from django.contrib.auth import get_user_model
 
     from tasks_app.models import Milestone, ProgressUpdate, Reminder
@@ -96,8 +119,10 @@ def run_scale(scale: int, repeat: int, updates: int, scan: bool) -> dict:
     for name, username, path, params in PAGES:
         client = Client()
         client.force_login(users[username])
-        client.get(path, params)  # warm up
-        results[name] = measure(client, path, params, repeat)
+        client.get(path, {k: v for k, v in params.items() if not k.startswith("_")})  # warm up
+        results[name] = measure(client, path, dict(params), repeat)
+        median, p95, queries = results[name]
+        print(f"  {name:34} {median:8.1f} ms median {p95:8.1f} ms p95 {queries:3d} queries", flush=True)
     if scan:
         started = time.perf_counter()
         first = reminders_scan(as_of=timezone.localdate())
@@ -108,19 +133,14 @@ def run_scale(scale: int, repeat: int, updates: int, scan: bool) -> dict:
         print(f"  scan: {first.created:,} new reminders, {first.notifications:,} notifications", flush=True)
     else:
         results["reminder scan (first)"] = results["reminder scan (again)"] = 0.0
-    client = Client()
-    client.force_login(users["supervisor"])
-    tracemalloc.start()
-    started = time.perf_counter()
-    response = client.get("/overdue/", {"_export": "xlsx"})
-    size = 0
-    for chunk in response.streaming_content if response.streaming else [response.content]:
-        size += len(chunk)  # read as a client would, never held whole
-    results["overdue XLSX export"] = (time.perf_counter() - started) * 1000
-    results["export peak memory MB"] = tracemalloc.get_traced_memory()[1] / 2**20
-    results["export bytes"] = size
-    tracemalloc.stop()
-    print(f"  export: {size / 2**20:.1f} MB of XLSX, peak {results['export peak memory MB']:.1f} MB", flush=True)
+    for fmt in ("csv", "xlsx"):
+        figures = export_in_own_process(fmt, export_limit)
+        results[f"overdue {fmt.upper()} export"] = figures
+        print(
+            f"  {fmt} export: {figures['rows']:,} rows in {figures['seconds']} s, {figures['bytes'] / 2**20:.1f} MB, "
+            f"process memory {figures['rss_before_mb']} → peak {figures['rss_peak_mb']} MB",
+            flush=True,
+        )
     return results
 
 
@@ -130,6 +150,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--updates-per-milestone", type=int, default=10)
     parser.add_argument("--no-scan", action="store_true", help="skip the reminder scan")
+    parser.add_argument("--export-rows", type=int, default=100_000, help="rows of the measured exports at most")
     parser.add_argument("--keep", action="store_true", help="keep the database for a later --reuse")
     parser.add_argument("--reuse", action="store_true", help="start from the database a --keep run left")
     args = parser.parse_args()
@@ -137,7 +158,7 @@ def main() -> None:
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.reuse)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.reuse, serialize=False)
     try:
         from departments.demo import seed_demo_accounts
         from tasks_app.selectors import current_plan
@@ -146,7 +167,10 @@ def main() -> None:
             call_command("import_plan", stdout=io.StringIO())
         seed_demo_accounts(password="bench-password-2026")
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
-        table = {scale: run_scale(scale, args.repeat, args.updates_per_milestone, not args.no_scan) for scale in scales}
+        table = {
+            scale: run_scale(scale, args.repeat, args.updates_per_milestone, not args.no_scan, args.export_rows)
+            for scale in scales
+        }
     finally:
         if args.keep:
             connection.close()
@@ -162,10 +186,15 @@ def main() -> None:
             ratio = median / first[name][0] if first[name][0] else 0
             cells.append(f"{median:7.1f}/{p95:6.1f} ms {queries:3d}q ×{ratio:4.1f}")
         print(f"{name:36}" + "".join(f"{c:>28}" for c in cells))
-    for name in ("reminder scan (first)", "reminder scan (again)", "overdue XLSX export"):
+    for name in ("reminder scan (first)", "reminder scan (again)"):
         cells = [f"{table[s][name]:9.0f} ms ×{table[s][name] / (first[name] or 1):4.1f}" for s in scales]
         print(f"{name:36}" + "".join(f"{c:>28}" for c in cells))
-    print(f"{'export peak memory':36}" + "".join(f"{table[s]['export peak memory MB']:25.1f} MB" for s in scales))
+    for fmt in ("CSV", "XLSX"):
+        name = f"overdue {fmt} export"
+        cells = [f"{table[s][name]['rows']:>7,} rows {table[s][name]['seconds']:6.1f} s" for s in scales]
+        print(f"{name:36}" + "".join(f"{c:>28}" for c in cells))
+        cells = [f"{table[s][name]['rss_peak_mb']:8.1f} MB peak" for s in scales]
+        print(f"{'  process memory':36}" + "".join(f"{c:>28}" for c in cells))
     print(f"{'generate_load':36}" + "".join(f"{table[s]['load']:27.1f}s" for s in scales))
     print("\nmedian/p95 server time, queries per request, ratio of the median to the first scale")
 

@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tasks_app.tasks.deliver_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    "run exports left queued": {
+        "task": "tasks_app.tasks.run_queued_exports",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Reminder rules (PRODUCT.md): days before the due date; escalation every N days overdue; the day
@@ -217,6 +221,8 @@ CBEC_REMINDER_DUE_SOON_DAYS = [int(d) for d in os.environ.get("CBEC_REMINDER_DUE
 CBEC_ESCALATION_EVERY_DAYS = int(os.environ.get("CBEC_ESCALATION_EVERY_DAYS", "7"))
 CBEC_MONTHLY_REPORT_DAY = int(os.environ.get("CBEC_MONTHLY_REPORT_DAY", "25"))
 CBEC_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("CBEC_DELIVERY_MAX_ATTEMPTS", "5"))
+# Exports of more rows than this are made by a worker in the background (progress, then a notification).
+CBEC_EXPORT_INLINE_ROWS = int(os.environ.get("CBEC_EXPORT_INLINE_ROWS", "5000"))
 CBEC_DELIVERY_CLAIM_MINUTES = 10
 CBEC_WEBHOOK_TIMEOUT_SECONDS = 5
 

@@ -4,7 +4,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     AssessmentPublication,
+    ChangeCounter,
     Delivery,
+    ExportJob,
     Implementation,
     Indicator,
     IndicatorReport,
@@ -132,8 +134,21 @@ class ReminderAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "reminder", "created_at", "read_at"]
-    raw_id_fields = ["recipient", "reminder"]
+    list_display = ["recipient", "reminder", "export_job", "created_at", "read_at"]
+    raw_id_fields = ["recipient", "reminder", "export_job"]
+
+
+@admin.register(ChangeCounter)
+class ChangeCounterAdmin(admin.ModelAdmin):
+    list_display = ["name", "value"]
+    readonly_fields = ["name", "value"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["requested_by", "board", "format", "status", "rows_total", "created_at", "finished_at"]
+    list_filter = ["status", "board", "format"]
+    raw_id_fields = ["requested_by"]
 
 
 @admin.register(Delivery)

@@ -16,4 +16,7 @@ class TasksAppConfig(AppConfig):
     verbose_name = _("Plan and key tasks")
 
     def ready(self):
+        from . import changes
+
         post_migrate.connect(_sync_office_permissions, sender=self)
+        changes.connect()

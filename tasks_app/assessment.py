@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from departments.models import Department, District
 
-from . import permissions
+from . import changes, permissions
 from .models import (
     AssessmentPublication,
     ComponentKind,
@@ -510,12 +511,23 @@ def _from_snapshot(publication: AssessmentPublication) -> Assessment:
     )
 
 
+ASSESSMENT_CACHE_SECONDS = 6 * 3600
+
+
 def assessment_for(plan: Plan, period: Period, *, as_of=None, with_change=True) -> Assessment:
-    """The published results of the period if it was published, otherwise computed now."""
+    """The published results of the period if it was published, otherwise computed from the data —
+    or taken from the cache, when nothing the assessment reads has changed since it was computed
+    (the change counter is part of the key; see changes.py)."""
     publication = AssessmentPublication.objects.select_related("published_by").filter(period=str(period)).first()
     if publication is not None:
         return _from_snapshot(publication)
-    return assessment_compute(plan, period, as_of=as_of, with_change=with_change)
+    as_of = as_of or timezone.localdate()
+    key = f"cbec:assessment:{plan.pk}:{period}:{as_of}:{int(with_change)}:{changes.data_version()}"
+    result = cache.get(key)
+    if result is None:
+        result = assessment_compute(plan, period, as_of=as_of, with_change=with_change)
+        cache.set(key, result, ASSESSMENT_CACHE_SECONDS)
+    return result
 
 
 def assessment_visible_to(user, assessment: Assessment) -> Assessment:

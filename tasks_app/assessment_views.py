@@ -3,12 +3,14 @@ board, indicator figures with their trajectories, and the task × district heat 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from .assessment import Figures, Period, assessment_for, assessment_publish, ass
 from .assessment_tables import DepartmentScoreTable, DistrictScoreTable, OverdueTable
 from .filters import MilestoneFilter
 from .forms import IndicatorReportForm, PublishForm
-from .models import Implementation, ImplementationStatus, Milestone, MilestoneStatus
+from .models import ExportStatus, Implementation, ImplementationStatus, Milestone, MilestoneStatus
 from .notice_docx import notice_docx
 from .selectors import current_plan, overdue_milestones
 
@@ -186,14 +188,32 @@ def assessment_publish_page(request, period: str):
     return redirect("tasks_app:assessment", period=period)
 
 
+def overdue_table(user, params, as_of) -> OverdueTable:
+    """The overdue board's table for these filters and sort (the page, its exports, a background job)."""
+    filterset = MilestoneFilter(params, queryset=overdue_milestones(user, as_of=as_of))
+    return OverdueTable(filterset.qs, as_of=as_of, order_by=params.get("sort") or None)
+
+
+def _overdue_export_source(user, params: dict):
+    as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else timezone.localdate()
+    table = overdue_table(user, params, as_of)
+    queryset = table.data.data
+    return queryset.count(), "overdue", table.export_headers(), table.export_rows(queryset)
+
+
+exports.BOARDS["overdue"] = _overdue_export_source
+
+
 class OverdueBoardView(SingleTableMixin, FilterView):
-    """Every overdue milestone the user may see; filter, sort, export (CSV, XLSX — streamed, in the
-    table's order and with its filters, whatever the number of rows)."""
+    """Every overdue milestone the user may see; filter, sort, export (CSV, XLSX) in the table's
+    order with its filters — streamed while the user waits, or beyond CBEC_EXPORT_INLINE_ROWS rows
+    made in the background with progress and a notification."""
 
     table_class = OverdueTable
     filterset_class = MilestoneFilter
     template_name = "tasks_app/overdue_board.html"
-    paginate_by = 50
+    # The table paginates (and counts) once; a paginate_by here would make the list view count again.
+    table_pagination = {"per_page": 50}
     export_name = "overdue"
 
     def get_queryset(self):
@@ -204,12 +224,42 @@ class OverdueBoardView(SingleTableMixin, FilterView):
 
     def render_to_response(self, context, **kwargs):
         export = self.request.GET.get("_export")
-        if export in exports.FORMATS:
-            table = context["table"]
-            return exports.streamed_export(
-                export, self.export_name, table.export_headers(), table.export_rows(table.data.data)
+        if export not in exports.FORMATS:
+            return super().render_to_response(context, **kwargs)
+        table = context["table"]
+        if table.paginator.count > settings.CBEC_EXPORT_INLINE_ROWS:
+            params = {key: value for key, value in self.request.GET.items() if key != "_export"}
+            params |= {"as_of": str(table.as_of), "language": get_language() or settings.LANGUAGE_CODE}
+            exports.export_job_start(user=self.request.user, board=self.export_name, fmt=export, params=params)
+            messages.info(
+                self.request,
+                _(
+                    "%(rows)s rows: the export is being made in the background. "
+                    "You will get a notification when it is ready."
+                )
+                % {"rows": table.paginator.count},
             )
-        return super().render_to_response(context, **kwargs)
+            return redirect("tasks_app:export_list")
+        return exports.streamed_export(
+            export, self.export_name, table.export_headers(), table.export_rows(table.data.data)
+        )
+
+
+def export_list(request):
+    """The user's own exports: progress while they run, the file when ready."""
+    jobs = list(request.user.export_jobs.all()[:50])
+    running = any(job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for job in jobs)
+    return render(request, "tasks_app/export_list.html", {"jobs": jobs, "running": running})
+
+
+def export_download(request, pk: int):
+    job = get_object_or_404(request.user.export_jobs, pk=pk, status=ExportStatus.DONE)
+    try:
+        handle = job.file.open("rb")
+    except (FileNotFoundError, ValueError):  # removed from storage: gone, not a server error
+        raise Http404 from None
+    content_type = exports.CONTENT_TYPES.get(job.format, "application/octet-stream")
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=content_type)
 
 
 def _chart(points: list[dict], width=520, height=220, pad=36):

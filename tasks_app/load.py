@@ -23,6 +23,7 @@ from guardian.models import GroupObjectPermission
 
 from departments.models import Department, District
 
+from .changes import data_changed
 from .models import IndicatorReport, Milestone, MilestoneStatus, Plan, ProgressUpdate
 from .permissions import VIEW_MILESTONE, WORK_ON, _perm
 
@@ -160,6 +161,7 @@ def generate_load(
 
         result["reminders"] = reminders_find(reminders_as_of)
         reminders_fan_out()
+    data_changed()  # bulk inserts send no signals: the cached assessment must still see them
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -426,10 +426,14 @@ class Milestone(models.Model):
         # its department's open, submitted and returned ones by due date.
         indexes = [
             models.Index(fields=["status", "due_date"], name="milestone_status_due"),
-            models.Index(fields=["owner", "status", "due_date"], name="milestone_owner_status_due"),
+            # task_id last: "of this plan's tasks" is then answered from the index alone.
+            models.Index(fields=["owner", "status", "due_date", "task"], name="milestone_owner_status_due"),
+            models.Index(fields=["due_date", "id"], name="milestone_due"),
             models.Index(fields=["task", "due_date"], name="milestone_task_due"),
             models.Index(fields=["due_date", "id"], name="milestone_open_due", condition=OPEN_MILESTONE),
-            models.Index(fields=["owner", "due_date"], name="milestone_open_owner_due", condition=OPEN_MILESTONE),
+            models.Index(
+                fields=["owner", "due_date", "task"], name="milestone_open_owner_due", condition=OPEN_MILESTONE
+            ),
             models.Index(
                 fields=["submitted_at", "id"], name="milestone_sign_off_queue", condition=Q(status="submitted")
             ),
@@ -637,14 +641,84 @@ class Reminder(models.Model):
         return _("[督办 notice] Task %(number)s “%(title)s”: %(message)s") % facts
 
 
+class ChangeCounter(models.Model):
+    """How many times the data behind a computed page has changed (see tasks_app/changes.py): part
+    of the key under which such a page's result is cached, so a change anywhere is seen at once by
+    every process, and an unchanged result is not recomputed from a million rows on every request."""
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    value = models.BigIntegerField(_("changes"), default=0)
+
+    class Meta:
+        verbose_name = _("change counter")
+        verbose_name_plural = _("change counters")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ExportJob(models.Model):
+    """A large export made by a worker in the background; its owner is notified when it is ready.
+    ``params`` are the page's filters and sort, so the file holds what the page showed."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    board = models.CharField(_("table"), max_length=32)
+    format = models.CharField(_("format"), max_length=8)
+    params = models.JSONField(_("filters and sort"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.board}.{self.format} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(99, 100 * self.rows_done // self.rows_total) if self.rows_total else 0
+
+
 class Notification(models.Model):
-    """A reminder in one person's in-app list."""
+    """A reminder — or an export that is ready — in one person's in-app list."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
     reminder = models.ForeignKey(
-        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="notifications"
+        Reminder,
+        verbose_name=_("reminder"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    export_job = models.ForeignKey(
+        ExportJob,
+        verbose_name=_("export"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -664,7 +738,20 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient} · {self.reminder}"
+        return f"{self.recipient} · {self.reminder or self.export_job}"
+
+    @property
+    def kind(self) -> str:
+        return self.reminder.kind if self.reminder_id else "export"
+
+    @property
+    def text(self) -> str:
+        if self.reminder_id:
+            return self.reminder.text
+        job = self.export_job
+        if job.status == ExportStatus.DONE:
+            return _("Your export %(name)s (%(rows)s rows) is ready.") % {"name": job.filename, "rows": job.rows_total}
+        return _("Your export %(name)s failed: %(error)s") % {"name": job.filename, "error": job.error}
 
 
 class DeliveryChannel(models.TextChoices):

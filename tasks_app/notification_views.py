@@ -9,7 +9,7 @@ from django_tables2.paginators import LazyPaginator
 
 def notification_list(request):
     notifications = request.user.notifications.select_related(
-        "reminder__milestone", "reminder__task", "reminder__department"
+        "reminder__milestone", "reminder__task", "reminder__department", "export_job"
     ).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")  # unread first, newest first
     if request.GET.get("unread"):
         notifications = notifications.filter(read_at__isnull=True)
@@ -26,8 +26,11 @@ def notification_read(request, pk: int):
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    if notification.reminder.milestone_id and request.POST.get("open"):
-        return redirect("tasks_app:milestone_detail", pk=notification.reminder.milestone_id)
+    if request.POST.get("open"):
+        if notification.reminder_id and notification.reminder.milestone_id:
+            return redirect("tasks_app:milestone_detail", pk=notification.reminder.milestone_id)
+        if notification.export_job_id:
+            return redirect("tasks_app:export_list")
     return redirect("tasks_app:notification_list")
 
 

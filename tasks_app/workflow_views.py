@@ -107,7 +107,7 @@ class MilestoneListView(SingleTableMixin, FilterView):
     table_class = MilestoneTable
     filterset_class = MilestoneFilter
     template_name = "tasks_app/milestone_list.html"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}  # the table counts once (paginate_by would count again)
 
     def get_queryset(self):
         return (

@@ -58,3 +58,15 @@ def test_measured_pages_run_the_same_queries_at_ten_times_the_data(demo_accounts
     assert Milestone.objects.count() == 4000
     large = _query_counts(demo_accounts)
     assert large == small
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/overdue/", "/milestones/"])
+def test_a_paginated_list_counts_its_rows_once(demo_accounts, path):
+    generate_load(plan=current_plan(), milestones=200, updates_per_milestone=0)
+    client = Client()
+    client.force_login(demo_accounts["supervisor"])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "tasks_app_milestone" in q["sql"]]
+    assert len(counts) == 1, counts

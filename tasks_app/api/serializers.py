@@ -208,11 +208,11 @@ class LeadChangeSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(source="reminder.kind", read_only=True)
-    level = serializers.IntegerField(source="reminder.level", read_only=True)
-    message = serializers.CharField(source="reminder.text", read_only=True)
-    milestone = serializers.IntegerField(source="reminder.milestone_id", read_only=True, allow_null=True)
-    task = serializers.IntegerField(source="reminder.task.number", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="a reminder kind, or `export` (an export is ready)")
+    level = serializers.SerializerMethodField()
+    message = serializers.CharField(source="text", read_only=True)
+    milestone = serializers.SerializerMethodField()
+    task = serializers.SerializerMethodField()
     read = serializers.SerializerMethodField()
 
     class Meta:
@@ -222,6 +222,15 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_read(self, notification) -> bool:
         return notification.read_at is not None
+
+    def get_level(self, notification) -> int:
+        return notification.reminder.level if notification.reminder_id else 0
+
+    def get_milestone(self, notification) -> int | None:
+        return notification.reminder.milestone_id if notification.reminder_id else None
+
+    def get_task(self, notification) -> int | None:
+        return notification.reminder.task.number if notification.reminder_id else None
 
 
 class DeliverySerializer(serializers.ModelSerializer):

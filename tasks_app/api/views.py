@@ -296,7 +296,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
         queryset = self.request.user.notifications.select_related(
-            "reminder__task", "reminder__milestone", "reminder__department"
+            "reminder__task", "reminder__milestone", "reminder__department", "export_job"
         ).order_by("-created_at", "-id")
         read = self.request.query_params.get("read")
         if read in ("true", "false"):

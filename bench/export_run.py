@@ -1,0 +1,74 @@
+"""One export of the overdue board in a process of its own, so that its peak memory is the whole
+process's (resident set, C buffers included), not an estimate. Used by bench/benchmark.py:
+
+    DATABASE_URL=postgres://…/test_cbec_bench python bench/export_run.py xlsx --limit 100000
+
+Prints one JSON line: rows, seconds, bytes, the process's resident memory before the export and at
+its peak. The export is the one a background job makes (tasks_app.exports), sorted by days overdue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cbec_tracker.test_settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from tasks_app.assessment_views import overdue_table  # noqa: E402
+from tasks_app.exports import write_export  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("format", choices=["csv", "xlsx"])
+    parser.add_argument("--limit", type=int, default=100_000, help="rows at most (the most overdue first)")
+    args = parser.parse_args()
+    supervisor = get_user_model().objects.get(username="supervisor")
+    table = overdue_table(supervisor, {"sort": "-days_overdue"}, timezone.localdate())
+    queryset = table.data.data[: args.limit]
+    before = peak_rss_mb()
+    started = time.perf_counter()
+    rows = 0
+
+    def counted():
+        nonlocal rows
+        for row in table.export_rows(queryset):
+            rows += 1
+            yield row
+
+    with tempfile.TemporaryFile() as output:
+        write_export(output, args.format, "overdue", table.export_headers(), counted())
+        size = output.tell()
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "seconds": round(time.perf_counter() - started, 1),
+                "bytes": size,
+                "rss_before_mb": round(before, 1),
+                "rss_peak_mb": round(peak_rss_mb(), 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

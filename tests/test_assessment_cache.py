@@ -1,0 +1,73 @@
+"""The assessment is computed once per change of its data, and every change is seen at once: the
+cache key holds a change counter that every committed write moves (tasks_app/changes.py)."""
+
+import datetime as dt
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from departments.models import Department
+from tasks_app import services
+from tasks_app.changes import data_version
+from tasks_app.load import generate_load
+from tasks_app.models import KeyTask, Rubric, RubricComponent
+from tasks_app.selectors import current_plan
+
+
+def _customs(client, year):
+    response = client.get(reverse("tasks_app:assessment", kwargs={"period": str(year)}))
+    assert response.status_code == 200
+    rows = response.context["departments_table"].data.data
+    return dict(next(r for r in rows if r["code"] == "customs"))
+
+
+def _supervisor(demo_accounts):
+    client = Client()
+    client.force_login(demo_accounts["supervisor"])
+    return client
+
+
+def test_a_repeated_read_is_served_from_the_cache_and_a_change_is_seen_at_once(
+    demo_accounts, django_capture_on_commit_callbacks
+):
+    client, year = _supervisor(demo_accounts), timezone.localdate().year
+    before = _customs(client, year)
+    with CaptureQueriesContext(connection) as cold:
+        _customs(client, year)
+    version = data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.milestone_create(
+            task=KeyTask.objects.get(number=6),
+            owner=Department.objects.get(code="customs"),
+            title="新逾期节点",
+            due_date=timezone.localdate() - dt.timedelta(days=3),
+            by=demo_accounts["supervisor"],
+        )
+    assert data_version() > version  # moved on commit
+    after = _customs(client, year)
+    assert after["overdue"] == before["overdue"] + 1
+    with CaptureQueriesContext(connection) as warm:
+        assert _customs(client, year) == after
+    assert len(warm) == len(cold)  # the same page, served from the cache both times
+    assert not any("GROUP BY" in query["sql"] for query in warm.captured_queries)  # nothing recomputed
+
+
+def test_an_admin_edit_of_the_rubric_is_seen_at_once(demo_accounts, django_capture_on_commit_callbacks):
+    client, year = _supervisor(demo_accounts), timezone.localdate().year
+    before = _customs(client, year)["score"]
+    rubric = Rubric.objects.get(scope="department", is_active=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        for part in RubricComponent.objects.filter(rubric=rubric):  # as the admin saves them: one by one
+            part.weight = 0
+            part.save()
+    assert before != "0.00" and _customs(client, year)["score"] == "0.00"
+
+
+def test_bulk_loads_move_the_counter_too(demo_accounts, django_capture_on_commit_callbacks):
+    version = data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        generate_load(plan=current_plan(), milestones=50, updates_per_milestone=0)
+    assert data_version() > version
