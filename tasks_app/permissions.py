@@ -206,17 +206,21 @@ def _visible_scope(user, model, own_codename: str):
     return "tasks", task_ids, own.values("pk")
 
 
+def _restricted(queryset, scope: tuple, own_field: str = "pk"):
+    """``queryset`` cut to a ``_visible_scope``: the tasks' rows, plus the own ones by ``own_field``."""
+    kind, task_ids, own = scope
+    if kind == "all":
+        return queryset
+    if kind == "none":
+        return queryset.none()
+    by_task = queryset.filter(task_id__in=task_ids)
+    return by_task if own is None else by_task | queryset.filter(**{f"{own_field}__in": own})
+
+
 def _task_records_or_own(user, model, own_codename: str):
     """All rows for the offices; otherwise the rows of tasks the user's department is responsible
     for, plus those granted to the user's district. Two small queries, the same at any size."""
-    scope, task_ids, own = _visible_scope(user, model, own_codename)
-    queryset = model.objects.all()
-    if scope == "all":
-        return queryset
-    if scope == "none":
-        return queryset.none()
-    by_task = queryset.filter(task_id__in=task_ids)
-    return by_task if own is None else by_task | queryset.filter(pk__in=own)
+    return _restricted(model.objects.all(), _visible_scope(user, model, own_codename))
 
 
 def milestones_visible_to(user):
@@ -226,14 +230,8 @@ def milestones_visible_to(user):
 
 def progress_updates_visible_to(user):
     """The updates of the milestones the user may see (an update carries its task: same index)."""
-    scope, task_ids, own = _visible_scope(user, Milestone, VIEW_MILESTONE)
-    queryset = ProgressUpdate.objects.all()
-    if scope == "all":
-        return queryset
-    if scope == "none":
-        return queryset.none()
-    by_task = queryset.filter(task_id__in=task_ids)
-    return by_task if own is None else by_task | queryset.filter(milestone_id__in=own)
+    scope = _visible_scope(user, Milestone, VIEW_MILESTONE)
+    return _restricted(ProgressUpdate.objects.all(), scope, own_field="milestone_id")
 
 
 def implementations_visible_to(user):

@@ -15,9 +15,9 @@ class MilestoneTable(tables.Table):
         accessor="task__number",
         linkify=("tasks_app:task_detail", {"number": tables.A("task__number")}),
     )
-    owner = tables.Column(verbose_name=_("Owner department"), accessor="owner__name", order_by=("owner__position",))
+    owner = tables.Column(verbose_name=_("Owner department"), accessor="owner", order_by=("owner__position",))
     district = tables.Column(
-        verbose_name=_("District"), accessor="district__name", default="—", order_by=("district__position",)
+        verbose_name=_("District"), accessor="district", default="—", order_by=("district__position",)
     )
     rag = tables.Column(verbose_name=_("RAG"), empty_values=(), orderable=False)
 
