@@ -65,3 +65,23 @@ def test_every_page_of_the_role_is_english_in_english(username, work, page_for, 
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1366, f"{path} is {width}px wide at 1366×768"
     assert untranslated == {}
+
+
+@pytest.mark.parametrize("username", list(PAGES))
+def test_home_and_pages_fit_a_phone(username, work, browser, live_server):
+    """On a 390 px phone the page itself never scrolls sideways (wide tables scroll in their box)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "cbec-demo-2026")
+    page.click("button[type=submit].button")
+    page.wait_for_url(f"{live_server.url}/")
+    too_wide = {}
+    for path in PAGES[username]:
+        page.goto(live_server.url + path.format(milestone=work.pk))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[path] = width
+    context.close()
+    assert too_wide == {}
