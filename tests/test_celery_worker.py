@@ -16,7 +16,15 @@ from kombu import pools as kombu_pools
 from cbec_tracker.celery import app as celery_app
 from departments.models import Department
 from tasks_app import services
-from tasks_app.models import Delivery, DeliveryStatus, KeyTask, Notification, Reminder
+from tasks_app.models import (
+    Delivery,
+    DeliveryStatus,
+    ExportJob,
+    ExportStatus,
+    KeyTask,
+    Notification,
+    Reminder,
+)
 from tasks_app.tasks import deliver_reminders, scan_reminders
 
 DUE = dt.date(2026, 3, 10)
@@ -83,6 +91,24 @@ def test_the_worker_runs_the_scan_and_duplicate_messages_send_nothing_twice(over
         "supervisor@example.gov.cn",
         "supervisor@example.gov.cn",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_makes_a_large_export_and_its_owner_is_notified(
+    overdue_milestone, demo_accounts, worker, settings, tmp_path
+):
+    settings.CBEC_EXPORT_INLINE_ROWS = 0  # every export goes to the background
+    settings.MEDIA_ROOT = tmp_path
+    client = Client()
+    client.force_login(demo_accounts["supervisor"])
+    response = client.get(reverse("tasks_app:overdue_board"), {"_export": "csv"})
+    assert response.status_code == 302 and response.url == reverse("tasks_app:export_list")
+    assert wait_until(lambda: ExportJob.objects.filter(status=ExportStatus.DONE).exists())
+    job = ExportJob.objects.get()
+    assert job.rows_total == 1 and "海外仓清单" in job.file.open("rb").read().decode("utf-8-sig")
+    assert Notification.objects.filter(export_job=job, recipient=demo_accounts["supervisor"]).exists()
+    download = client.get(reverse("tasks_app:export_download", args=[job.pk]))
+    assert download.status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)

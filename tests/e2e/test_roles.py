@@ -104,3 +104,31 @@ def test_leader_reads_the_dashboard_in_chinese_and_english(demo_accounts, page_f
     assert "Task × district heat map" in page.inner_text("h1")
     page.goto(f"{live_server.url}/")
     assert "Plan-wide progress" in page.inner_text("#leadership-home")
+
+
+def test_supervisor_gets_a_large_export_made_in_the_background(
+    demo_accounts, page_for, live_server, tmp_path, settings
+):
+    """Beyond the inline limit the board's export goes to "My exports": progress, then the file."""
+    from tasks_app.exports import export_job_run
+    from tasks_app.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.CBEC_EXPORT_INLINE_ROWS = 1
+    for title in ("逾期一", "逾期二"):
+        milestone = _milestone(demo_accounts, title)
+        Milestone.objects.filter(pk=milestone.pk).update(due_date=timezone.localdate() - dt.timedelta(days=8))
+    page = page_for("supervisor")
+    page.goto(f"{live_server.url}/overdue/")
+    page.click("text=XLSX")
+    page.wait_for_url(f"{live_server.url}/exports/")
+    assert "后台生成" in page.inner_text(".messages")
+    assert "排队中" in page.inner_text("#exports")
+    export_job_run(ExportJob.objects.get().pk)  # what the worker does (tests/test_celery_worker.py runs one)
+    page.reload()
+    assert "已生成" in page.inner_text("#exports")
+    with page.expect_download() as download:
+        page.click("#exports >> text=下载")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.goto(f"{live_server.url}/notifications/")
+    assert "已生成" in page.inner_text("main")
