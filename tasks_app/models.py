@@ -547,9 +547,14 @@ class Reminder(models.Model):
         blank=True,
         related_name="reminders",
     )
-    task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="reminders")
+    # No index of their own on task, department, issued_by: nothing reads reminders by them, and a
+    # national scan inserts half a million reminders a day — every index is paid on each insert.
+    task = models.ForeignKey(
+        KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     department = models.ForeignKey(
         Department,
+        db_index=False,
         verbose_name=_("department"),
         on_delete=models.CASCADE,
         null=True,
@@ -566,6 +571,7 @@ class Reminder(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set once notifications and deliveries have been created for it (in the same transaction).
@@ -701,8 +707,14 @@ class ExportJob(models.Model):
 class Notification(models.Model):
     """A reminder — or an export that is ready — in one person's in-app list."""
 
+    # Indexes: the ones below and the unique constraint, which start with recipient and reminder —
+    # not one more per foreign key: a national scan inserts a million notifications a day.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     reminder = models.ForeignKey(
         Reminder,
@@ -711,6 +723,7 @@ class Notification(models.Model):
         related_name="notifications",
         null=True,
         blank=True,
+        db_index=False,
     )
     export_job = models.ForeignKey(
         ExportJob,
@@ -719,6 +732,7 @@ class Notification(models.Model):
         related_name="notifications",
         null=True,
         blank=True,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -735,6 +749,7 @@ class Notification(models.Model):
             # The inbox order (unread first, newest first) has an index of its own on PostgreSQL
             # (migration 0009: SQLite cannot index NULLS FIRST, and sorts NULLs first anyway).
             models.Index(F("recipient"), F("created_at").desc(), F("id").desc(), name="notification_newest"),
+            models.Index(fields=["export_job"], name="notification_export", condition=Q(export_job__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -769,8 +784,8 @@ class DeliveryStatus(models.TextChoices):
 class Delivery(models.Model):
     """A reminder sent over one channel to one target (an address, a department's webhook)."""
 
-    reminder = models.ForeignKey(
-        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="deliveries"
+    reminder = models.ForeignKey(  # indexed by the unique constraint, which starts with it
+        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="deliveries", db_index=False
     )
     channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
     target = models.CharField(_("target"), max_length=500)

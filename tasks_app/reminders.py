@@ -291,6 +291,14 @@ def _in_list(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+def _among(column: str, ids: list[int]) -> tuple[str, list]:
+    """``column`` is one of ``ids``: one array parameter on PostgreSQL (a batch of 20,000 ids is
+    one value to send and parse), a list of placeholders elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    return f"{column} IN ({_in_list(ids)})", list(ids)
+
+
 def _fan_out_batch(cursor, ids: list[int], now: dt.datetime) -> int:
     from django.contrib.auth.models import Group
 
@@ -298,7 +306,7 @@ def _fan_out_batch(cursor, ids: list[int], now: dt.datetime) -> int:
     user_groups = _table(user_model.groups.through)
     reminders, departments, responsibilities = _table(Reminder), _table(Department), _table(TaskResponsibility)
     supervision = Group.objects.filter(name=SUPERVISION_GROUP).values_list("pk", flat=True).first()
-    batch = f"r.id IN ({_in_list(ids)})"
+    batch, batch_params = _among("r.id", ids)
     audiences = (
         f"SELECT r.id AS reminder_id, d.group_id AS group_id FROM {reminders} r "  # noqa: S608 - names only
         f"JOIN {departments} d ON d.id = r.department_id WHERE {batch} AND r.kind IN ({_in_list(OWNER_HEARS)}) "
@@ -308,13 +316,13 @@ def _fan_out_batch(cursor, ids: list[int], now: dt.datetime) -> int:
         f"UNION SELECT r.id, %s FROM {reminders} r WHERE {batch} AND r.kind IN ({_in_list(OFFICE_HEARS)})"
     )
     audience_params = [
-        *ids,
+        *batch_params,
         *OWNER_HEARS,
         ResponsibilityRole.LEAD,
-        *ids,
+        *batch_params,
         *LEAD_HEARS,
         supervision,
-        *ids,
+        *batch_params,
         *OFFICE_HEARS,
     ]
     cursor.execute(
@@ -327,27 +335,30 @@ def _fan_out_batch(cursor, ids: list[int], now: dt.datetime) -> int:
     )
     notifications = max(cursor.rowcount, 0)
     delivery_columns = "reminder_id, channel, target, status, attempts, last_error"
+    notified, notified_params = _among("n.reminder_id", ids)
     cursor.execute(
         f"INSERT INTO {_table(Delivery)} ({delivery_columns}) "  # noqa: S608
         f"SELECT DISTINCT n.reminder_id, %s, u.email, %s, 0, '' FROM {_table(Notification)} n "
         f"JOIN {_table(user_model)} u ON u.id = n.recipient_id "
-        f"WHERE n.reminder_id IN ({_in_list(ids)}) AND u.email <> '' ON CONFLICT DO NOTHING",
-        [DeliveryChannel.EMAIL, DeliveryStatus.PENDING, *ids],
+        f"WHERE {notified} AND u.email <> '' ON CONFLICT DO NOTHING",
+        [DeliveryChannel.EMAIL, DeliveryStatus.PENDING, *notified_params],
     )
     cursor.execute(
         f"INSERT INTO {_table(Delivery)} ({delivery_columns}) "  # noqa: S608
         f"SELECT r.id, %s, d.webhook_url, %s, 0, '' FROM {reminders} r "
         f"JOIN {departments} d ON d.id = r.department_id "
         f"WHERE {batch} AND d.webhook_url <> '' AND r.kind <> %s ON CONFLICT DO NOTHING",
-        [DeliveryChannel.WEBHOOK, DeliveryStatus.PENDING, *ids, ReminderKind.ESCALATION],
+        [DeliveryChannel.WEBHOOK, DeliveryStatus.PENDING, *batch_params, ReminderKind.ESCALATION],
     )
-    Reminder.objects.filter(pk__in=ids).update(fanned_out=True)
+    done, done_params = _among("id", ids)
+    cursor.execute(f"UPDATE {reminders} SET fanned_out = %s WHERE {done}", [True, *done_params])  # noqa: S608
     return notifications
 
 
-def reminders_fan_out(batch_size: int = 5000) -> tuple[int, int]:
+def reminders_fan_out(batch_size: int | None = None) -> tuple[int, int]:
     """Create notifications and delivery rows for reminders that have none yet. Returns the number
     of reminders handled and of notifications created."""
+    batch_size = batch_size or (20_000 if connection.vendor == "postgresql" else 5000)
     handled = notifications = 0
     now = timezone.now()
     while True:
