@@ -28,6 +28,7 @@ from .filters import MilestoneFilter
 from .forms import IndicatorReportForm, PublishForm
 from .models import ExportStatus, Implementation, ImplementationStatus, Milestone, MilestoneStatus
 from .notice_docx import notice_docx
+from .paginators import CountCachedPaginator
 from .selectors import current_plan, overdue_milestones
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -214,6 +215,7 @@ class OverdueBoardView(SingleTableMixin, FilterView):
     template_name = "tasks_app/overdue_board.html"
     # The table paginates (and counts) once; a paginate_by here would make the list view count again.
     table_pagination = {"per_page": 50}
+    paginator_class = CountCachedPaginator  # the count is remembered until the data changes
     export_name = "overdue"
 
     def get_queryset(self):

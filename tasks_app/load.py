@@ -23,7 +23,7 @@ from guardian.models import GroupObjectPermission
 
 from departments.models import Department, District
 
-from .changes import data_changed
+from .changes import counter_bump
 from .models import IndicatorReport, Milestone, MilestoneStatus, Plan, ProgressUpdate
 from .permissions import VIEW_MILESTONE, WORK_ON, _perm
 
@@ -161,7 +161,7 @@ def generate_load(
 
         result["reminders"] = reminders_find(reminders_as_of)
         reminders_fan_out()
-    data_changed()  # bulk inserts send no signals: the cached assessment must still see them
+    counter_bump()  # bulk inserts send no signals: cached results must still see them (already committed)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

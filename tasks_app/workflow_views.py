@@ -35,6 +35,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import KeyTask, MilestoneStatus
+from .paginators import CountCachedPaginator
 from .reminders import reminders_for_milestone, supervision_notice_issue
 from .selectors import current_plan, history_rows, plan_task_ids
 from .tables import MilestoneTable
@@ -107,7 +108,9 @@ class MilestoneListView(SingleTableMixin, FilterView):
     table_class = MilestoneTable
     filterset_class = MilestoneFilter
     template_name = "tasks_app/milestone_list.html"
-    table_pagination = {"per_page": 50}  # the table counts once (paginate_by would count again)
+    table_pagination = {"per_page": 50}
+    # The table counts once (paginate_by would count again), and remembers it until the data changes.
+    paginator_class = CountCachedPaginator
 
     def get_queryset(self):
         return (

@@ -21,6 +21,16 @@ def _load_plan_and_accounts():
     seed_demo_accounts(password=DEMO_PASSWORD)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: its database is rolled back, so a change counter can
+    take the same value in two tests with different data (a restored database does the same:
+    clear the cache after restoring a backup)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -71,3 +71,28 @@ def test_bulk_loads_move_the_counter_too(demo_accounts, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         generate_load(plan=current_plan(), milestones=50, updates_per_milestone=0)
     assert data_version() > version
+
+
+def test_the_boards_count_is_remembered_until_the_data_changes(demo_accounts, django_capture_on_commit_callbacks):
+    client = _supervisor(demo_accounts)
+    board = reverse("tasks_app:overdue_board")
+
+    def overdue_created(title):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.milestone_create(
+                task=KeyTask.objects.get(number=6),
+                owner=Department.objects.get(code="customs"),
+                title=title,
+                due_date=timezone.localdate() - dt.timedelta(days=3),
+                by=demo_accounts["supervisor"],
+            )
+
+    overdue_created("一")
+    first = client.get(board).context["table"].paginator.count
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(board).context["table"].paginator.count == first
+    milestone_counts = [q for q in again.captured_queries if "COUNT(" in q["sql"] and "tasks_app_milestone" in q["sql"]]
+    assert milestone_counts == []  # remembered
+    overdue_created("二")
+    assert client.get(board).context["table"].paginator.count == first + 1  # and never stale
+    assert client.get(board, {"owner": "customs"}).context["table"].paginator.count == first + 1
