@@ -23,6 +23,7 @@ from .models import (
     ReminderKind,
     TaskResponsibility,
 )
+from .paginators import cached_count
 from .selectors import current_plan, overdue_milestones, plan_task_ids
 
 OPEN = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED]
@@ -35,7 +36,7 @@ HOME_LIST = 10  # rows per box; the count above it is the whole number, the link
 def _counted(queryset, order=("due_date", "id")) -> dict:
     """A box of the home page: how many, and the first few (two index reads at any size)."""
     return {
-        "count": queryset.count(),
+        "count": cached_count(queryset),
         "items": list(queryset.select_related("task", "owner", "district").order_by(*order)[:HOME_LIST]),
     }
 

@@ -1,4 +1,4 @@
-"""A paginator whose count is remembered until the data changes.
+"""Counts remembered until the data changes: a paginator, and the home page's boxes.
 
 Counting the rows of a long list (the overdue board of a national deployment: half a million) is
 most of the page's cost, and the same count is asked for again and again between two changes. The
@@ -28,20 +28,23 @@ def _queryset(object_list):
     return queryset if hasattr(queryset, "query") else None
 
 
+def cached_count(queryset) -> int:
+    """``queryset.count()``, remembered under its SQL and the change counter until the data changes."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (e.g. no visible task at all)
+        return 0
+    fingerprint = f"{sql}|{params!r}|{data_version()}".encode()
+    key = "cbec:count:" + hashlib.sha256(fingerprint).hexdigest()
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
+
+
 class CountCachedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = _queryset(self.object_list)
-        if queryset is None:
-            return super().count
-        try:
-            sql, params = queryset.query.sql_with_params()
-        except EmptyResultSet:  # a filter that can match nothing (e.g. no visible task at all)
-            return 0
-        fingerprint = f"{sql}|{params!r}|{data_version()}".encode()
-        key = "cbec:count:" + hashlib.sha256(fingerprint).hexdigest()
-        count = cache.get(key)
-        if count is None:
-            count = queryset.count()
-            cache.set(key, count, COUNT_CACHE_SECONDS)
-        return count
+        return super().count if queryset is None else cached_count(queryset)
