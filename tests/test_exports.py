@@ -104,3 +104,23 @@ def test_exports_left_queued_are_run_by_the_periodic_task(overdue, demo_accounts
         ExportJob.objects.create(requested_by=demo_accounts["supervisor"], board="overdue", format=fmt)
     assert export_jobs_queued_run() == 2
     assert set(ExportJob.objects.values_list("status", "rows_total")) == {(ExportStatus.DONE, 3)}
+
+
+def test_the_ready_export_appears_in_the_notifications_api_and_list(overdue, demo_accounts, settings):
+    from rest_framework.test import APIClient
+
+    settings.CBEC_EXPORT_INLINE_ROWS = 1
+    supervisor = client_for(demo_accounts["supervisor"])
+    supervisor.get(reverse("tasks_app:overdue_board"), {"_export": "csv"})
+    job = export_job_run(ExportJob.objects.get().pk)
+    api = APIClient()
+    api.force_authenticate(demo_accounts["supervisor"])
+    rows = [row for row in api.get("/api/v1/notifications/").json()["results"] if row["kind"] == "export"]
+    assert len(rows) == 1 and rows[0]["milestone"] is None and job.filename in rows[0]["message"]
+    page = supervisor.get(reverse("tasks_app:notification_list")).content.decode()
+    assert job.filename in page
+    opened = supervisor.post(reverse("tasks_app:notification_read", args=[rows[0]["id"]]), {"open": "1"})
+    assert opened.status_code == 302 and opened.url == reverse("tasks_app:export_list")
+    other = APIClient()
+    other.force_authenticate(demo_accounts["leader"])
+    assert other.get(f"/api/v1/notifications/{rows[0]['id']}/").status_code == 404
