@@ -39,11 +39,11 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -122,7 +122,7 @@ class Candidates:
     milestone: object
     task: object
     department: object
-    level: int = 0
+    level: object = 0  # a number or an expression
 
 
 def _date_text(field_name: str):
@@ -140,6 +140,16 @@ def _milestone_candidates(queryset, kind: str, occurrence_prefix: str, level: in
         department=F("owner_id"),
         level=level,
     )
+
+
+def _escalation_level(as_of: dt.date, every: int) -> RawSQL:
+    """Whole periods of ``every`` days between the milestone's due date and ``as_of``."""
+    column = f"{_table(Milestone)}.{connection.ops.quote_name('due_date')}"
+    if connection.vendor == "postgresql":
+        sql = f"((%s::date - {column}) / %s)"
+    else:
+        sql = f"CAST((julianday(%s) - julianday({column})) / %s AS INTEGER)"
+    return RawSQL(sql, (as_of.isoformat(), every), output_field=IntegerField())  # noqa: S611 - names and parameters only
 
 
 def due_candidates(as_of: dt.date) -> list[Candidates]:
@@ -163,16 +173,24 @@ def due_candidates(as_of: dt.date) -> list[Candidates]:
         lower = offset + 1
     overdue = Milestone.objects.filter(status__in=OPEN, due_date__lt=as_of)
     found.append(_milestone_candidates(overdue, ReminderKind.OVERDUE, "overdue@"))
-    # Escalation level L (催办 → 督办 → 通报, then on every 7 days) for L×7 … L×7+6 days overdue.
+    # Escalation level L (催办 → 督办 → 通报, then on every 7 days) for L×7 … L×7+6 days overdue:
+    # the level is computed by the database, so every level is one statement — not one per level,
+    # each with its own look-up of what exists (a plan three years long has 150 levels).
     every = settings.CBEC_ESCALATION_EVERY_DAYS
-    oldest = overdue.aggregate(oldest=Min("due_date"))["oldest"]
-    top_level = (as_of - oldest).days // every if oldest else 0
-    for level in range(1, top_level + 1):
-        window = overdue.filter(
-            due_date__lte=as_of - dt.timedelta(days=level * every),
-            due_date__gt=as_of - dt.timedelta(days=(level + 1) * every),
+    escalated = overdue.filter(due_date__lte=as_of - dt.timedelta(days=every))
+    level = _escalation_level(as_of, every)
+    found.append(
+        Candidates(
+            kind=ReminderKind.ESCALATION,
+            source=escalated,
+            subject=Concat(Value("milestone:"), Cast("id", output_field=CharField())),
+            occurrence=Concat(Value("L"), Cast(level, output_field=CharField()), Value("@"), _date_text("due_date")),
+            milestone=F("id"),
+            task=F("task_id"),
+            department=F("owner_id"),
+            level=level,
         )
-        found.append(_milestone_candidates(window, ReminderKind.ESCALATION, f"L{level}@", level=level))
+    )
     found += _monthly_candidates(as_of)
     return found
 
@@ -229,7 +247,9 @@ def _select(candidates: Candidates, as_of: dt.date, now: dt.datetime):
         "r_milestone": candidates.milestone,
         "r_task": candidates.task,
         "r_department": candidates.department,
-        "r_level": Value(candidates.level, output_field=IntegerField()),
+        "r_level": candidates.level
+        if hasattr(candidates.level, "resolve_expression")
+        else Value(candidates.level, output_field=IntegerField()),
         "r_as_of": Value(as_of, output_field=DateField()),
         "r_message": Value("", output_field=CharField()),
         "r_fanned_out": Value(False, output_field=BooleanField()),
@@ -400,7 +420,10 @@ def _send(delivery: Delivery) -> None:
                 raise OSError(f"webhook answered HTTP {response.status}")
 
 
-def deliver_pending(limit: int = 1000) -> tuple[int, int]:
+DELIVERY_BATCH = 1000
+
+
+def deliver_pending(limit: int | None = None) -> tuple[int, int]:
     """Send open deliveries; returns (sent, failed). Safe to run in several workers at once."""
     now = timezone.now()
     stale_claim = now - dt.timedelta(minutes=settings.CBEC_DELIVERY_CLAIM_MINUTES)
@@ -412,7 +435,7 @@ def deliver_pending(limit: int = 1000) -> tuple[int, int]:
                 Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
                 | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale_claim)
             )
-            .order_by("id")[:limit]
+            .order_by("id")[: limit or DELIVERY_BATCH]
         )
         Delivery.objects.filter(pk__in=[d.pk for d in claimed]).update(status=DeliveryStatus.SENDING, claimed_at=now)
     sent = failed = 0

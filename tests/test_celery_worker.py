@@ -101,6 +101,28 @@ def test_the_worker_runs_the_scan_and_duplicate_messages_send_nothing_twice(over
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_scan_with_more_deliveries_than_a_batch_delivers_them_all(
+    overdue_milestone, demo_accounts, worker, monkeypatch
+):
+    from tasks_app import reminders
+
+    for number in range(3):
+        services.milestone_create(
+            task=KeyTask.objects.get(number=7),
+            owner=Department.objects.get(code="transport"),
+            title=f"第{number}批清单",
+            due_date=DUE,
+            by=demo_accounts["supervisor"],
+        )
+    monkeypatch.setattr(reminders, "DELIVERY_BATCH", 3)  # the worker runs in this process
+    scan_reminders.delay(str(DUE + dt.timedelta(days=8)))
+    # 4 milestones × (overdue: 2 addresses + escalation: 2) = 16 e-mails: the scan sends a batch of
+    # 3, then delivery tasks follow one another until none is left.
+    assert wait_until(lambda: Delivery.objects.count() == 16 and all_delivered())
+    assert len(mail.outbox) == 16
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_makes_a_large_export_and_its_owner_is_notified(
     overdue_milestone, demo_accounts, worker, settings, tmp_path
 ):
