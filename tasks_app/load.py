@@ -157,9 +157,9 @@ def generate_load(
     _indicator_reports(plan, rng)
     result = {"milestones": milestones, "progress_updates": created_updates, "reminders": 0}
     if reminders_as_of is not None:
-        from .reminders import reminders_fan_out, reminders_find
+        from .reminders import reminders_create, reminders_fan_out
 
-        result["reminders"] = reminders_find(reminders_as_of)
+        result["reminders"], _notifications = reminders_create(reminders_as_of)
         reminders_fan_out()
     counter_bump()  # bulk inserts send no signals: cached results must still see them (already committed)
     if connection.vendor == "postgresql":

@@ -8,9 +8,12 @@ A scan (``reminders_scan``) has three steps, each safe to repeat or to run twice
    Each becomes a ``Reminder`` row keyed (subject, kind, occurrence), written by the database
    (``INSERT … SELECT``, one statement per kind and date window) so that a million milestones
    cost a few statements, not a million objects; the unique constraint drops what exists already.
-2. *Fan out*: reminders not yet fanned out are locked in batches (``SKIP LOCKED``: a concurrent
-   scan takes the others) and get their in-app notifications and delivery rows — unique per
-   recipient / target — from SQL joins, in the same transaction as the flag that says it is done.
+2. *Fan out*: the new reminders get their in-app notifications and delivery rows — unique per
+   recipient / target — from SQL joins, in batches. Steps 1 and 2 run together for each kind, in
+   one transaction: a reminder is committed with its notifications or not at all, and never has to
+   be written twice (locked, then flagged) to say it is done. Reminders written
+   otherwise (a notice, an interrupted older version) carry ``fanned_out = false`` and are locked in
+   batches (``SKIP LOCKED``: a concurrent scan takes the others) and fanned out after.
 3. *Deliver*: open deliveries are claimed (``sending`` + time, committed), sent, and marked sent or
    failed with the error; a failed one is retried on later scans up to a bounded number of
    attempts; a claim left by a killed worker is taken again after a while.
@@ -238,7 +241,7 @@ REMINDER_COLUMNS = [
 ]
 
 
-def _select(candidates: Candidates, as_of: dt.date, now: dt.datetime):
+def _select(candidates: Candidates, as_of: dt.date, now: dt.datetime, fanned_out: bool = False):
     """The candidates as a SELECT of the reminder table's columns, in ``REMINDER_COLUMNS`` order."""
     expressions = {
         "r_kind": Value(candidates.kind, output_field=CharField()),
@@ -252,7 +255,7 @@ def _select(candidates: Candidates, as_of: dt.date, now: dt.datetime):
         else Value(candidates.level, output_field=IntegerField()),
         "r_as_of": Value(as_of, output_field=DateField()),
         "r_message": Value("", output_field=CharField()),
-        "r_fanned_out": Value(False, output_field=BooleanField()),
+        "r_fanned_out": Value(fanned_out, output_field=BooleanField()),
         "r_created_at": Value(now, output_field=DateTimeField()),
     }
     return candidates.source.order_by().annotate(**expressions).values_list(*expressions)
@@ -263,19 +266,45 @@ def _new_only(select, kind: str):
     return select.filter(~Exists(exists))
 
 
-def reminders_find(as_of: dt.date) -> dict[str, int]:
-    """Insert every reminder due on ``as_of``; returns how many were new, by kind."""
-    now = timezone.now()
+def _insert_new(
+    cursor, candidates: Candidates, as_of: dt.date, now: dt.datetime, fanned_out: bool
+) -> tuple[int, list[int]]:
+    """Insert the candidates not there yet; returns how many were new and, when ``fanned_out`` (the
+    caller fans them out in this transaction), their ids."""
     columns = ", ".join(connection.ops.quote_name(c) for c in REMINDER_COLUMNS)
+    # Only rows not there yet: a repeated scan then reads the unique index instead of trying (and
+    # discarding) a million inserts; ON CONFLICT still settles a race with another scan.
+    select = _new_only(_select(candidates, as_of, now, fanned_out), candidates.kind)
+    sql, params = select.query.sql_with_params()
+    returning = " RETURNING id" if fanned_out else ""
+    cursor.execute(f"INSERT INTO {_table(Reminder)} ({columns}) {sql} ON CONFLICT DO NOTHING{returning}", params)
+    if fanned_out:
+        ids = [row[0] for row in cursor.fetchall()]
+        return len(ids), ids
+    return max(cursor.rowcount, 0), []
+
+
+def reminders_create(as_of: dt.date) -> tuple[dict[str, int], int]:
+    """Insert every reminder due on ``as_of`` with its notifications and deliveries, one transaction
+    per kind and window. Returns how many reminders were new, by kind, and the number of
+    notifications created."""
+    now = timezone.now()
+    # Without INSERT … RETURNING (SQLite before 3.35) the new ids are unknown: such reminders are
+    # written unflagged and fanned out by ``reminders_fan_out``.
+    together = connection.features.can_return_columns_from_insert
     created: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for candidates in due_candidates(as_of):
-            # Only rows not there yet: a repeated scan then reads the unique index instead of trying
-            # (and discarding) a million inserts; ON CONFLICT still settles a race with another scan.
-            sql, params = _new_only(_select(candidates, as_of, now), candidates.kind).query.sql_with_params()
-            cursor.execute(f"INSERT INTO {_table(Reminder)} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
-            created[candidates.kind] = created.get(candidates.kind, 0) + max(cursor.rowcount, 0)
-    return created
+    notifications = 0
+    # One statement for all the milestones of a kind, not one per range of them: the database then
+    # compares the candidates with the reminders that exist in one hash join (a second scan of a
+    # million milestones takes seconds) rather than one index probe per milestone.
+    for candidates in due_candidates(as_of):
+        with transaction.atomic(), connection.cursor() as cursor:
+            count, new_ids = _insert_new(cursor, candidates, as_of, now, fanned_out=together)
+            created[candidates.kind] = created.get(candidates.kind, 0) + count
+            for start in range(0, len(new_ids), FAN_OUT_BATCH):
+                batch = new_ids[start : start + FAN_OUT_BATCH]
+                notifications += _fan_out_batch(cursor, batch, now, mark_fanned_out=False)
+    return created, notifications
 
 
 def reminders_due_count(as_of: dt.date, examples: int = 20) -> tuple[dict[str, int], list[str]]:
@@ -319,7 +348,12 @@ def _among(column: str, ids: list[int]) -> tuple[str, list]:
     return f"{column} IN ({_in_list(ids)})", list(ids)
 
 
-def _fan_out_batch(cursor, ids: list[int], now: dt.datetime) -> int:
+# Reminders per fan-out statement: one array parameter on PostgreSQL, placeholders on SQLite (which
+# allows 32,766 of them).
+FAN_OUT_BATCH = 20_000 if connection.vendor == "postgresql" else 5000
+
+
+def _fan_out_batch(cursor, ids: list[int], now: dt.datetime, mark_fanned_out: bool = True) -> int:
     from django.contrib.auth.models import Group
 
     user_model = get_user_model()
@@ -370,15 +404,16 @@ def _fan_out_batch(cursor, ids: list[int], now: dt.datetime) -> int:
         f"WHERE {batch} AND d.webhook_url <> '' AND r.kind <> %s ON CONFLICT DO NOTHING",
         [DeliveryChannel.WEBHOOK, DeliveryStatus.PENDING, *batch_params, ReminderKind.ESCALATION],
     )
-    done, done_params = _among("id", ids)
-    cursor.execute(f"UPDATE {reminders} SET fanned_out = %s WHERE {done}", [True, *done_params])  # noqa: S608
+    if mark_fanned_out:
+        done, done_params = _among("id", ids)
+        cursor.execute(f"UPDATE {reminders} SET fanned_out = %s WHERE {done}", [True, *done_params])  # noqa: S608
     return notifications
 
 
 def reminders_fan_out(batch_size: int | None = None) -> tuple[int, int]:
-    """Create notifications and delivery rows for reminders that have none yet. Returns the number
-    of reminders handled and of notifications created."""
-    batch_size = batch_size or (20_000 if connection.vendor == "postgresql" else 5000)
+    """Create notifications and delivery rows for reminders written without them (``fanned_out``
+    false). Returns the number of reminders handled and of notifications created."""
+    batch_size = batch_size or FAN_OUT_BATCH
     handled = notifications = 0
     now = timezone.now()
     while True:
@@ -470,9 +505,12 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
         result.created_by_kind, result.examples = reminders_due_count(as_of)
         result.created = sum(result.created_by_kind.values())
         return result
-    result.created_by_kind = reminders_find(as_of)
+    result.created_by_kind, result.notifications = reminders_create(as_of)
     result.created = sum(result.created_by_kind.values())
-    result.fanned_out, result.notifications = reminders_fan_out()
+    # Whatever was written without its notifications (a database without RETURNING, an older version).
+    late_reminders, late_notifications = reminders_fan_out()
+    result.notifications += late_notifications
+    result.fanned_out = late_reminders + (result.created if connection.features.can_return_columns_from_insert else 0)
     result.sent, result.failed = deliver_pending()
     return result
 

@@ -122,6 +122,74 @@ def test_an_extension_starts_a_new_schedule_and_keeps_the_old_record(milestone, 
     ]
 
 
+@pytest.fixture
+def several_milestones(milestone, demo_accounts):
+    """Five milestones of 市市场监管局 on task 5, due DUE."""
+    created = [milestone]
+    for number in range(4):
+        extra = services.milestone_create(
+            task=KeyTask.objects.get(number=5),
+            owner=Department.objects.get(code="amr"),
+            title=f"节点 {number}",
+            due_date=DUE,
+            by=demo_accounts["supervisor"],
+        )
+        created.append(extra)
+    return created
+
+
+def _outcome():
+    return (
+        sorted(Reminder.objects.values_list("kind", "subject", "occurrence", "level", "fanned_out")),
+        sorted(Notification.objects.values_list("reminder__subject", "reminder__kind", "recipient__username")),
+        sorted(Delivery.objects.values_list("reminder__subject", "reminder__kind", "target")),
+    )
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["insert-returning", "fanned-out-after"])
+def test_reminders_are_written_with_their_notifications_in_batches(several_milestones, monkeypatch, returning):
+    from django.db import connection
+
+    monkeypatch.setattr(reminders, "FAN_OUT_BATCH", 2)
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", returning)
+    scan(day(7))  # overdue and the first escalation for each
+    reminders_written, notified, delivered = _outcome()
+    assert len(reminders_written) == 10 and all(fanned for *_key, fanned in reminders_written)
+    assert {(kind, who) for _subject, kind, who in notified} == {
+        ("overdue", "liaison-amr"),
+        ("overdue", "supervisor"),
+        ("escalation", "liaison-commerce"),
+        ("escalation", "supervisor"),
+    }
+    assert len(notified) == 20 and len(delivered) == 20
+    scan(day(7))
+    assert _outcome() == (reminders_written, notified, delivered)
+
+
+def test_a_kind_that_fails_leaves_nothing_half_done_and_the_next_scan_writes_it(several_milestones, monkeypatch):
+    real_fan_out = reminders._fan_out_batch
+    calls = []
+
+    def fan_out_failing_for_escalations(cursor, ids, now, mark_fanned_out=True):
+        calls.append(ids)
+        if Reminder.objects.filter(pk__in=ids, kind="escalation").exists():
+            raise RuntimeError("connection lost")
+        return real_fan_out(cursor, ids, now, mark_fanned_out)
+
+    monkeypatch.setattr(reminders, "_fan_out_batch", fan_out_failing_for_escalations)
+    with pytest.raises(RuntimeError):
+        scan(day(7))
+    # The overdue reminders are there with their notifications; the escalations left nothing behind.
+    assert len(calls) == 2
+    assert set(Reminder.objects.values_list("kind", flat=True)) == {"overdue"}
+    assert Reminder.objects.count() == 5 and Notification.objects.count() == 10
+    monkeypatch.setattr(reminders, "_fan_out_batch", real_fan_out)
+    scan(day(7))
+    assert Reminder.objects.filter(kind="escalation").count() == 5
+    assert Notification.objects.count() == 20 and Delivery.objects.count() == 20
+    assert not Reminder.objects.filter(fanned_out=False).exists()
+
+
 def test_monthly_report_reminders_from_the_25th(milestone, demo_accounts):
     services.progress_update_create(milestone=milestone, by=demo_accounts["liaison-amr"], percent=10, summary="启动")
     scan(dt.date(2026, 11, 24))
