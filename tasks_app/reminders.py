@@ -81,7 +81,6 @@ class ScanResult:
     created: int = 0
     created_by_kind: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
-    fanned_out: int = 0
     notifications: int = 0
     sent: int = 0
     failed: int = 0
@@ -508,9 +507,8 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
     result.created_by_kind, result.notifications = reminders_create(as_of)
     result.created = sum(result.created_by_kind.values())
     # Whatever was written without its notifications (a database without RETURNING, an older version).
-    late_reminders, late_notifications = reminders_fan_out()
+    _late_reminders, late_notifications = reminders_fan_out()
     result.notifications += late_notifications
-    result.fanned_out = late_reminders + (result.created if connection.features.can_return_columns_from_insert else 0)
     result.sent, result.failed = deliver_pending()
     return result
 
