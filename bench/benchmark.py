@@ -55,7 +55,7 @@ PAGES = [
 
 
 def measure(client: Client, path: str, params: dict, repeat: int) -> tuple[float, float, int]:
-    from tasks_app.changes import ASSESSMENT, counter_bump
+    from tasks_app.core.changes import ASSESSMENT, counter_bump
 
     timings, queries = [], 0
     settings.DEBUG = True  # so that connection.queries counts
@@ -84,7 +84,7 @@ def measure_scans() -> dict[str, float]:
     inside a transaction that is rolled back, so the next scale starts from the same state."""
     from django.db import transaction
 
-    from tasks_app.reminders import reminders_scan
+    from tasks_app.reminders.services import reminders_scan
 
     today = timezone.localdate()
     reminders_scan(as_of=today - dt.timedelta(days=1))
@@ -114,7 +114,7 @@ def measure_scans() -> dict[str, float]:
 
 def grow_to(scale: int, updates: int) -> float:
     """Add milestones up to ``scale``; returns the seconds it took (0 when already there)."""
-    from tasks_app.models import Milestone
+    from tasks_app.workflow.models import Milestone
 
     missing = scale - Milestone.objects.count()
     if missing <= 0:
@@ -147,7 +147,8 @@ def export_in_own_process(fmt: str, limit: int) -> dict:
 def run_scale(scale: int, repeat: int, updates: int, scan: bool, export_limit: int) -> dict:
     from django.contrib.auth import get_user_model
 
-    from tasks_app.models import Milestone, ProgressUpdate, Reminder
+    from tasks_app.reminders.models import Reminder
+    from tasks_app.workflow.models import Milestone, ProgressUpdate
 
     results = {"load": grow_to(scale, updates)}
     print(
@@ -198,7 +199,7 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.reuse, serialize=False)
     try:
         from departments.demo import seed_demo_accounts
-        from tasks_app.selectors import current_plan
+        from tasks_app.plan.selectors import current_plan
 
         if current_plan() is None:
             call_command("import_plan", stdout=io.StringIO())

@@ -28,8 +28,8 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tasks_app.assessment_views import overdue_table  # noqa: E402
-from tasks_app.exports import write_export  # noqa: E402
+from tasks_app.exports.services import write_export  # noqa: E402
+from tasks_app.reminders.overdue_board import overdue_table  # noqa: E402
 
 
 def peak_rss_mb() -> float:

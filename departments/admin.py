@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Department, District
+from departments.models import Department, District
 
 
 @admin.register(Department)

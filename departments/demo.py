@@ -5,8 +5,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Department, District
-from .roles import ensure_office_groups
+from departments.models import Department, District
+from departments.roles import ensure_office_groups
 
 DEFAULT_DEMO_PASSWORD = "cbec-demo-2026"
 

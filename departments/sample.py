@@ -14,15 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from departments.models import District
-from tasks_app import reminders, services
-from tasks_app.models import (
-    Implementation,
-    Indicator,
-    IndicatorReport,
-    KeyTask,
-    Milestone,
-    ResponsibilityRole,
-)
+from tasks_app.assessment.models import Indicator, IndicatorReport
+from tasks_app.plan.models import Implementation, KeyTask, ResponsibilityRole
+from tasks_app.reminders.services import reminders_scan
+from tasks_app.workflow import services
+from tasks_app.workflow.models import Milestone
 
 SAMPLE_MARK = "〔示例〕"
 STEPS = ["制定工作方案", "召开专题推进会", "完成企业摸底调研", "出台配套政策措施", "形成阶段性成果报告", "组织评估验收"]
@@ -122,7 +118,7 @@ def seed_sample(*, today: dt.date | None = None) -> dict:
         )
 
     _sample_figures()
-    scan = reminders.reminders_scan(as_of=today)
+    scan = reminders_scan(as_of=today)
     return {"created": True, **counts, "reminders": scan.created}
 
 

@@ -3,8 +3,8 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Department, District
-from .roles import department_group_name, district_group_name
+from departments.models import Department, District
+from departments.roles import department_group_name, district_group_name
 
 
 def _unit_upsert(model, group_name: str, *, code: str, name: str, name_en: str, position: int):

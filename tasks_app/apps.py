@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 def _sync_office_permissions(sender, **kwargs):
     # After every migrate: the office groups get the rights a new version adds (e.g. a new permission).
-    from .permissions import office_permissions_sync
+    from tasks_app.plan.permissions import office_permissions_sync
 
     office_permissions_sync()
 
@@ -16,7 +16,12 @@ class TasksAppConfig(AppConfig):
     verbose_name = _("Plan and key tasks")
 
     def ready(self):
-        from . import changes
+        # Connect each concern's signal receivers (docs/architecture.md: a lower concern announces,
+        # a higher one listens).
+        from tasks_app.assessment import plan_file  # noqa: F401
+        from tasks_app.core import changes
+        from tasks_app.reminders import services as reminders_services  # noqa: F401
+        from tasks_app.workflow import permissions as workflow_permissions  # noqa: F401
 
         post_migrate.connect(_sync_office_permissions, sender=self)
         changes.connect()

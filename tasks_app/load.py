@@ -22,10 +22,13 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermission
 
 from departments.models import Department, District
-
-from .changes import counter_bump
-from .models import IndicatorReport, Milestone, MilestoneStatus, Plan, ProgressUpdate
-from .permissions import VIEW_MILESTONE, WORK_ON, _perm
+from tasks_app.assessment.models import IndicatorReport
+from tasks_app.core.access import perm
+from tasks_app.core.changes import counter_bump
+from tasks_app.core.sql import quoted_table
+from tasks_app.plan.models import Plan
+from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate
+from tasks_app.workflow.permissions import VIEW_MILESTONE, WORK_ON
 
 BATCH = 10_000
 STATUS_WEIGHTS = [
@@ -34,10 +37,6 @@ STATUS_WEIGHTS = [
     (MilestoneStatus.IN_PROGRESS, 30),
     (MilestoneStatus.PLANNED, 20),
 ]
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _milestone_rows(plan: Plan, count: int, first_number: int, rng: random.Random, creator_id: int):
@@ -80,23 +79,23 @@ def _milestone_rows(plan: Plan, count: int, first_number: int, rng: random.Rando
 
 
 def _grant_rows_insert(after_id: int) -> None:
-    """The rows ``permissions.milestone_permissions_sync`` would write, for every milestone with an
+    """The rows ``milestone_permissions_sync`` would write, for every milestone with an
     id above ``after_id``: the owner department's group may work on it, its district's group see it."""
     milestone_type = ContentType.objects.get_for_model(Milestone)
-    grants, milestones = _table(GroupObjectPermission), _table(Milestone)
-    departments, districts = _table(Department), _table(District)
+    grants, milestones = quoted_table(GroupObjectPermission), quoted_table(Milestone)
+    departments, districts = quoted_table(Department), quoted_table(District)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {grants} (group_id, permission_id, content_type_id, object_pk) "  # noqa: S608 - table names only
             f"SELECT d.group_id, %s, %s, CAST(m.id AS VARCHAR(255)) FROM {milestones} m "
             f"JOIN {departments} d ON d.id = m.owner_id WHERE m.id > %s",
-            [_perm(WORK_ON).pk, milestone_type.pk, after_id],
+            [perm(WORK_ON).pk, milestone_type.pk, after_id],
         )
         cursor.execute(
             f"INSERT INTO {grants} (group_id, permission_id, content_type_id, object_pk) "  # noqa: S608
             f"SELECT d.group_id, %s, %s, CAST(m.id AS VARCHAR(255)) FROM {milestones} m "
             f"JOIN {districts} d ON d.id = m.district_id WHERE m.id > %s",
-            [_perm(VIEW_MILESTONE).pk, milestone_type.pk, after_id],
+            [perm(VIEW_MILESTONE).pk, milestone_type.pk, after_id],
         )
 
 
@@ -110,7 +109,7 @@ def _progress_updates_insert(after_id: int, per_milestone: int, author_id: int) 
     series_params = []
     for k in range(per_milestone):
         series_params += [k, now - dt.timedelta(days=10 + 30 * k)]
-    updates, milestones = _table(ProgressUpdate), _table(Milestone)
+    updates, milestones = quoted_table(ProgressUpdate), quoted_table(Milestone)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {updates} (milestone_id, task_id, department_id, percent, summary, attachment, "  # noqa: S608
@@ -157,7 +156,8 @@ def generate_load(
     _indicator_reports(plan, rng)
     result = {"milestones": milestones, "progress_updates": created_updates, "reminders": 0}
     if reminders_as_of is not None:
-        from .reminders import reminders_create, reminders_fan_out
+        from tasks_app.reminders.fan_out import reminders_fan_out
+        from tasks_app.reminders.scan import reminders_create
 
         result["reminders"], _notifications = reminders_create(reminders_as_of)
         reminders_fan_out()

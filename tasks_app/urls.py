@@ -1,13 +1,22 @@
+"""The pages, each served by the concern that owns it (docs/architecture.md)."""
+
 from django.urls import path
 
-from . import assessment_views, home, notification_views, views, workflow_views
+from tasks_app.assessment import views as assessment_views
+from tasks_app.dashboards import home, units
+from tasks_app.exports import views as export_views
+from tasks_app.plan import views as plan_views
+from tasks_app.reminders import notice_views, overdue_board
+from tasks_app.reminders import views as notification_views
+from tasks_app.workflow import task_page
+from tasks_app.workflow import views as workflow_views
 
 app_name = "tasks_app"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("plan/", views.PlanOverviewView.as_view(), name="plan_overview"),
-    path("tasks/<int:number>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("plan/", plan_views.PlanOverviewView.as_view(), name="plan_overview"),
+    path("tasks/<int:number>/", task_page.TaskDetailView.as_view(), name="task_detail"),
     path("tasks/<int:number>/milestones/new/", workflow_views.milestone_create, name="milestone_create"),
     path("tasks/<int:number>/lead/", workflow_views.task_lead_change, name="task_lead_change"),
     path("milestones/", workflow_views.MilestoneListView.as_view(), name="milestone_list"),
@@ -25,7 +34,7 @@ urlpatterns = [
     path("implementations/<int:pk>/confirm/", workflow_views.implementation_confirm, name="implementation_confirm"),
     path("implementations/<int:pk>/reject/", workflow_views.implementation_reject, name="implementation_reject"),
     path("implementations/<int:pk>/evidence/", workflow_views.implementation_evidence, name="implementation_evidence"),
-    path("milestones/<int:pk>/notices/", workflow_views.supervision_notice, name="supervision_notice"),
+    path("milestones/<int:pk>/notices/", notice_views.supervision_notice, name="supervision_notice"),
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
@@ -33,14 +42,14 @@ urlpatterns = [
     path("assessment/<str:period>/", assessment_views.assessment_page, name="assessment"),
     path("assessment/<str:period>/notice/", assessment_views.assessment_notice, name="assessment_notice"),
     path("assessment/<str:period>/publish/", assessment_views.assessment_publish_page, name="assessment_publish"),
-    path("overdue/", assessment_views.OverdueBoardView.as_view(), name="overdue_board"),
-    path("exports/", assessment_views.export_list, name="export_list"),
-    path("exports/<int:pk>/download/", assessment_views.export_download, name="export_download"),
+    path("overdue/", overdue_board.OverdueBoardView.as_view(), name="overdue_board"),
+    path("exports/", export_views.export_list, name="export_list"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("indicators/", assessment_views.indicators_page, name="indicators"),
     path("indicators/report/", assessment_views.indicator_report_page, name="indicator_report"),
     path("heatmap/", assessment_views.heatmap_page, name="heatmap"),
-    path("departments/", views.DepartmentListView.as_view(), name="department_list"),
-    path("departments/<slug:code>/", views.DepartmentDetailView.as_view(), name="department_detail"),
-    path("districts/", views.DistrictListView.as_view(), name="district_list"),
-    path("districts/<slug:code>/", views.DistrictDetailView.as_view(), name="district_detail"),
+    path("departments/", units.DepartmentListView.as_view(), name="department_list"),
+    path("departments/<slug:code>/", units.DepartmentDetailView.as_view(), name="department_detail"),
+    path("districts/", units.DistrictListView.as_view(), name="district_list"),
+    path("districts/<slug:code>/", units.DistrictDetailView.as_view(), name="district_detail"),
 ]

@@ -40,7 +40,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def suzhou_plan(db):
     """The Suzhou plan as imported from fixtures/ (loaded again if a transactional test flushed it)."""
-    from tasks_app.selectors import current_plan
+    from tasks_app.plan.selectors import current_plan
 
     plan = current_plan()
     if plan is None:
@@ -66,7 +66,8 @@ def empty_database(db):
     from guardian.models import GroupObjectPermission
 
     from departments.models import Department, District
-    from tasks_app.models import Milestone, Plan
+    from tasks_app.plan.models import Plan
+    from tasks_app.workflow.models import Milestone
 
     Milestone.objects.all().delete()
     GroupObjectPermission.objects.all().delete()

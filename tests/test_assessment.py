@@ -7,18 +7,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from departments.models import Department, District
-from tasks_app import reminders, services
-from tasks_app.assessment import Period, assessment_compute
-from tasks_app.models import (
-    AssessmentPublication,
-    Implementation,
-    Indicator,
-    IndicatorReport,
-    KeyTask,
-    Milestone,
-    Rubric,
-    RubricComponent,
-)
+from tasks_app.assessment.models import AssessmentPublication, Indicator, IndicatorReport, Rubric, RubricComponent
+from tasks_app.assessment.scoring import Period, assessment_compute
+from tasks_app.plan.models import Implementation, KeyTask
+from tasks_app.reminders.services import reminders_scan
+from tasks_app.workflow.models import Milestone
+from tasks_app.workflow.services import implementation_confirm, milestone_create, milestone_transition
 
 
 def report(code, district_code, period, value):
@@ -33,7 +27,7 @@ def report(code, district_code, period, value):
 def confirm_all(district_code, users, count=17):
     district = District.objects.get(code=district_code)
     for implementation in Implementation.objects.filter(district=district).order_by("task__number")[:count]:
-        services.implementation_confirm(
+        implementation_confirm(
             implementation=implementation, by=users[f"district-{district_code}"], note="已落实"
         )
 
@@ -108,14 +102,14 @@ def test_overdue_penalty_and_department_measures(figures, demo_accounts):
     task = KeyTask.objects.get(number=6)
     customs = Department.objects.get(code="customs")
     sip = District.objects.get(code="sip")
-    late = services.milestone_create(
+    late = milestone_create(
         task=task, owner=customs, district=sip, title="迟", due_date=dt.date(2024, 5, 1), by=demo_accounts["supervisor"]
     )
-    on_time = services.milestone_create(
+    on_time = milestone_create(
         task=task, owner=customs, title="准", due_date=dt.date(2024, 6, 1), by=demo_accounts["supervisor"]
     )
     for action, who in (("start", "liaison-customs"), ("submit", "liaison-customs"), ("approve", "supervisor")):
-        services.milestone_transition(milestone=on_time, action=action, by=demo_accounts[who])
+        milestone_transition(milestone=on_time, action=action, by=demo_accounts[who])
     Milestone.objects.filter(pk=on_time.pk).update(completed_at=dt.datetime(2024, 5, 30, 10, tzinfo=dt.UTC))
     result = assessment_compute(figures, Period.parse("2024"), as_of=dt.date(2025, 3, 1))
     customs_row = row(result, "customs", "departments")
@@ -218,14 +212,14 @@ def test_indicator_reports_who_may_report_and_see(suzhou_plan, demo_accounts):
 
 
 def test_overdue_board_api_shows_only_visible_rows_with_escalation(suzhou_plan, demo_accounts):
-    milestone = services.milestone_create(
+    milestone = milestone_create(
         task=KeyTask.objects.get(number=3),
         owner=Department.objects.get(code="transport"),
         title="物流项目",
         due_date=dt.date.today() - dt.timedelta(days=15),
         by=demo_accounts["supervisor"],
     )
-    reminders.reminders_scan()
+    reminders_scan()
     rows = api(demo_accounts["supervisor"]).get("/api/v1/overdue/").json()["results"]
     mine = next(r for r in rows if r["id"] == milestone.pk)
     assert mine["days_overdue"] >= 14 and mine["escalation_level"] == mine["days_overdue"] // 7

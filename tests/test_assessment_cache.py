@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import Department
-from tasks_app import services
-from tasks_app.changes import data_version
+from tasks_app.assessment.models import Rubric, RubricComponent
+from tasks_app.core.changes import data_version
 from tasks_app.load import generate_load
-from tasks_app.models import KeyTask, Rubric, RubricComponent
-from tasks_app.selectors import current_plan
+from tasks_app.plan.models import KeyTask
+from tasks_app.plan.selectors import current_plan
+from tasks_app.workflow.services import milestone_create
 
 
 def _customs(client, year):
@@ -39,7 +40,7 @@ def test_a_repeated_read_is_served_from_the_cache_and_a_change_is_seen_at_once(
         _customs(client, year)
     version = data_version()
     with django_capture_on_commit_callbacks(execute=True):
-        services.milestone_create(
+        milestone_create(
             task=KeyTask.objects.get(number=6),
             owner=Department.objects.get(code="customs"),
             title="新逾期节点",
@@ -79,7 +80,7 @@ def test_the_boards_count_is_remembered_until_the_data_changes(demo_accounts, dj
 
     def overdue_created(title):
         with django_capture_on_commit_callbacks(execute=True):
-            services.milestone_create(
+            milestone_create(
                 task=KeyTask.objects.get(number=6),
                 owner=Department.objects.get(code="customs"),
                 title=title,

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from departments.models import Department, District
-from tasks_app import services
-from tasks_app.models import Indicator, IndicatorReport, KeyTask
+from tasks_app.assessment.models import Indicator, IndicatorReport
+from tasks_app.plan.models import KeyTask
+from tasks_app.workflow.services import implementation_confirm, milestone_create
 
 
 def client_for(user):
@@ -88,7 +89,7 @@ def test_the_xlsx_has_one_row_per_district_with_the_numbers_of_the_page(data, de
 def test_overdue_board_lists_filters_and_exports(suzhou_plan, demo_accounts):
     task = KeyTask.objects.get(number=2)
     for owner, days in (("drc", 3), ("finance", 30)):
-        services.milestone_create(
+        milestone_create(
             task=task,
             owner=Department.objects.get(code=owner),
             title=f"{owner}逾期",
@@ -150,7 +151,7 @@ def test_indicator_page_trajectory_and_report_form(data, demo_accounts):
 
 
 def test_heatmap_shows_only_what_the_user_may_see(data, demo_accounts):
-    services.implementation_confirm(
+    implementation_confirm(
         implementation=KeyTask.objects.get(number=1).implementations.get(district__code="sip"),
         by=demo_accounts["district-sip"],
         note="已落实",

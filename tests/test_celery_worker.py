@@ -15,17 +15,12 @@ from kombu import pools as kombu_pools
 
 from cbec_tracker.celery import app as celery_app
 from departments.models import Department
-from tasks_app import services
-from tasks_app.models import (
-    Delivery,
-    DeliveryStatus,
-    ExportJob,
-    ExportStatus,
-    KeyTask,
-    Notification,
-    Reminder,
-)
-from tasks_app.tasks import deliver_reminders, scan_reminders
+from tasks_app.exports.models import ExportJob, ExportStatus
+from tasks_app.plan.models import KeyTask
+from tasks_app.reminders import delivery
+from tasks_app.reminders.models import Delivery, DeliveryStatus, Notification, Reminder
+from tasks_app.reminders.tasks import deliver_reminders, scan_reminders
+from tasks_app.workflow.services import milestone_create, milestone_transition
 
 DUE = dt.date(2026, 3, 10)
 
@@ -41,14 +36,14 @@ def wait_until(condition, timeout=30.0):
 
 @pytest.fixture
 def overdue_milestone(suzhou_plan, demo_accounts):
-    milestone = services.milestone_create(
+    milestone = milestone_create(
         task=KeyTask.objects.get(number=7),
         owner=Department.objects.get(code="transport"),
         title="海外仓清单",
         due_date=DUE,
         by=demo_accounts["supervisor"],
     )
-    return services.milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-transport"])
+    return milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-transport"])
 
 
 def use_broker(url):
@@ -104,17 +99,16 @@ def test_the_worker_runs_the_scan_and_duplicate_messages_send_nothing_twice(over
 def test_a_scan_with_more_deliveries_than_a_batch_delivers_them_all(
     overdue_milestone, demo_accounts, worker, monkeypatch
 ):
-    from tasks_app import reminders
 
     for number in range(3):
-        services.milestone_create(
+        milestone_create(
             task=KeyTask.objects.get(number=7),
             owner=Department.objects.get(code="transport"),
             title=f"第{number}批清单",
             due_date=DUE,
             by=demo_accounts["supervisor"],
         )
-    monkeypatch.setattr(reminders, "DELIVERY_BATCH", 3)  # the worker runs in this process
+    monkeypatch.setattr(delivery, "DELIVERY_BATCH", 3)  # the worker runs in this process
     scan_reminders.delay(str(DUE + dt.timedelta(days=8)))
     # 4 milestones × (overdue: 2 addresses + escalation: 2) = 16 e-mails: the scan sends a batch of
     # 3, then delivery tasks follow one another until none is left.
@@ -142,7 +136,7 @@ def test_the_worker_makes_a_large_export_and_its_owner_is_notified(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_scans_at_once_in_threads_record_each_reminder_once(overdue_milestone):
-    from tasks_app.reminders import reminders_scan
+    from tasks_app.reminders.services import reminders_scan
 
     barrier = threading.Barrier(2)
     errors = []
@@ -177,13 +171,13 @@ def test_with_the_broker_down_pages_still_work_and_the_next_scan_delivers(overdu
         client = Client()
         client.force_login(demo_accounts["supervisor"])
         url = reverse("tasks_app:supervision_notice", kwargs={"pk": overdue_milestone.pk})
-        with caplog.at_level(logging.WARNING, logger="tasks_app.reminders"):
+        with caplog.at_level(logging.WARNING, logger="tasks_app.core.dispatch"):
             started = time.monotonic()
             response = client.post(url, {"message": "请尽快报送"})
             elapsed = time.monotonic() - started
         assert response.status_code == 302
         assert elapsed < 15
-        assert "could not enqueue reminder delivery" in caplog.text
+        assert "could not enqueue tasks_app.tasks.deliver_reminders" in caplog.text
         notice = Reminder.objects.get(kind="manual")
         assert notice.notifications.count() == 3  # nothing lost: the notice and its recipients are there
         assert set(notice.deliveries.values_list("status", flat=True)) == {DeliveryStatus.PENDING}

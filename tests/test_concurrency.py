@@ -8,12 +8,14 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from departments.models import Department
-from tasks_app import services
-from tasks_app.models import KeyTask, Milestone, ProgressUpdate
+from tasks_app.plan.models import KeyTask
+from tasks_app.workflow import services
+from tasks_app.workflow.models import Milestone, ProgressUpdate
+from tasks_app.workflow.services import milestone_create, milestone_transition, milestone_update, progress_update_create
 
 
 def _milestone(users):
-    return services.milestone_create(
+    return milestone_create(
         task=KeyTask.objects.get(number=5),
         owner=Department.objects.get(code="customs"),
         title="并发",
@@ -25,11 +27,11 @@ def _milestone(users):
 def test_a_write_based_on_an_old_version_is_refused(demo_accounts):
     milestone = _milestone(demo_accounts)
     seen_by_both = milestone.version
-    services.milestone_update(
+    milestone_update(
         milestone=milestone, by=demo_accounts["liaison-commerce"], version=seen_by_both, changes={"title": "甲"}
     )
     with pytest.raises(services.StaleVersion):
-        services.milestone_update(
+        milestone_update(
             milestone=milestone, by=demo_accounts["liaison-customs"], version=seen_by_both, changes={"title": "乙"}
         )
     milestone.refresh_from_db()
@@ -47,7 +49,7 @@ def test_simultaneous_writers_one_wins_the_other_is_told(suzhou_plan, demo_accou
     def edit(username, title):
         try:
             barrier.wait()
-            services.milestone_update(
+            milestone_update(
                 milestone=milestone, by=demo_accounts[username], version=version, changes={"title": title}
             )
             outcomes.append("saved")
@@ -73,14 +75,14 @@ def test_simultaneous_writers_one_wins_the_other_is_told(suzhou_plan, demo_accou
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_progress_updates_are_all_kept(suzhou_plan, demo_accounts):
     milestone = _milestone(demo_accounts)
-    services.milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-customs"])
+    milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-customs"])
     barrier = threading.Barrier(4)
     errors: list[Exception] = []
 
     def post(percent):
         try:
             barrier.wait()
-            services.progress_update_create(
+            progress_update_create(
                 milestone=milestone, by=demo_accounts["liaison-customs"], percent=percent, summary=f"{percent}%"
             )
         except Exception as error:  # collected and asserted below

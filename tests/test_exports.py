@@ -11,16 +11,18 @@ from django.urls import reverse
 from django.utils import translation
 
 from departments.models import Department
-from tasks_app import services
-from tasks_app.exports import export_job_run, export_jobs_queued_run
-from tasks_app.models import ExportJob, ExportStatus, KeyTask, Notification
+from tasks_app.exports.models import ExportJob, ExportStatus
+from tasks_app.exports.services import export_job_run, export_jobs_queued_run
+from tasks_app.plan.models import KeyTask
+from tasks_app.reminders.models import Notification
+from tasks_app.workflow.services import milestone_create
 
 
 @pytest.fixture
 def overdue(suzhou_plan, demo_accounts):
     task = KeyTask.objects.get(number=2)
     for owner, days in (("drc", 3), ("finance", 30), ("finance", 12)):
-        services.milestone_create(
+        milestone_create(
             task=task,
             owner=Department.objects.get(code=owner),
             title=f"{owner}逾期{days}天",

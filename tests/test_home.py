@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks_app.home import HOME_LIST
-from tasks_app.models import Implementation, Milestone, MilestoneStatus
+from tasks_app.dashboards.home import HOME_LIST
+from tasks_app.plan.models import Implementation
+from tasks_app.workflow.models import Milestone, MilestoneStatus
 
 
 @pytest.fixture

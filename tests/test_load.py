@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tasks_app.models import Milestone, ProgressUpdate
-from tasks_app.permissions import milestones_visible_to
+from tasks_app.workflow.models import Milestone, ProgressUpdate
+from tasks_app.workflow.permissions import milestones_visible_to
 
 
 def test_generated_milestones_are_spread_and_visible_as_real_ones(demo_accounts):
@@ -20,7 +20,7 @@ def test_generated_milestones_are_spread_and_visible_as_real_ones(demo_accounts)
     sip = milestones_visible_to(demo_accounts["district-sip"])
     assert sip.exists() and not sip.exclude(district__code="sip").exists()
     owned = Milestone.objects.filter(owner__code="customs").first()
-    from tasks_app.permissions import can_work_on
+    from tasks_app.workflow.permissions import can_work_on
 
     assert can_work_on(demo_accounts["liaison-customs"], owned)
 

@@ -5,7 +5,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks_app.models import KeyTask, Notification, Reminder, ReminderKind
+from tasks_app.plan.models import KeyTask
+from tasks_app.reminders.models import Notification, Reminder, ReminderKind
 
 
 @pytest.fixture

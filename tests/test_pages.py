@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tasks_app.models import KeyTask, ResponsibilityRole
+from tasks_app.plan.models import KeyTask, ResponsibilityRole
 
 PAGES = [
     ("tasks_app:home", {}),

@@ -20,8 +20,15 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from departments.models import Department, District
-from tasks_app import services
-from tasks_app.models import Implementation, KeyTask, Milestone
+from tasks_app.plan.models import Implementation, KeyTask
+from tasks_app.workflow.models import Milestone
+from tasks_app.workflow.services import (
+    implementation_confirm,
+    milestone_create,
+    milestone_transition,
+    progress_update_create,
+    task_lead_change,
+)
 
 OK = "ok"
 ROLES = [
@@ -60,25 +67,25 @@ def world(demo_accounts, settings, tmp_path) -> World:
     due = timezone.localdate() + dt.timedelta(days=30)
 
     def new(owner, title, district=None):
-        return services.milestone_create(
+        return milestone_create(
             task=task, owner=owner, district=district, title=title, due_date=due, by=users["supervisor"]
         )
 
     def move(milestone, *actions):
         for action in actions:
             actor = users["supervisor"] if action in ("approve", "return") else users["liaison-customs"]
-            milestone = services.milestone_transition(milestone=milestone, action=action, by=actor, note="ok")
+            milestone = milestone_transition(milestone=milestone, action=action, by=actor, note="ok")
         return milestone
 
     started = move(new(customs, "海关:进行中"), "start")
-    update = services.progress_update_create(
+    update = progress_update_create(
         milestone=started,
         by=users["liaison-customs"],
         percent=40,
         summary="初稿",
         attachment=SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"),
     )
-    confirmed_gusu = services.implementation_confirm(
+    confirmed_gusu = implementation_confirm(
         implementation=Implementation.objects.get(task=task, district=gusu), by=users["district-gusu"], note="已落实"
     )
     return World(
@@ -409,7 +416,7 @@ def test_progress_updates_do_not_leak(world, demo_accounts, role):
 
 @pytest.mark.parametrize("channel", ["web", "api"])
 def test_lead_change_moves_the_lead_rights_at_once(world, demo_accounts, channel):
-    services.task_lead_change(
+    task_lead_change(
         task=world.task,
         department=Department.objects.get(code="customs"),
         by=demo_accounts["supervisor"],
@@ -427,7 +434,7 @@ def test_lead_change_moves_the_lead_rights_at_once(world, demo_accounts, channel
 
 
 def test_lead_change_is_recorded_with_its_reason(world, demo_accounts):
-    services.task_lead_change(
+    task_lead_change(
         task=world.task,
         department=Department.objects.get(code="amr"),
         by=demo_accounts["supervisor"],
@@ -443,7 +450,7 @@ def test_lead_change_is_recorded_with_its_reason(world, demo_accounts):
 
 @pytest.mark.parametrize("channel", ["web", "api"])
 def test_removing_a_department_from_a_task_revokes_its_access_at_once(world, demo_accounts, channel):
-    from tasks_app.permissions import task_permissions_sync
+    from tasks_app.plan.permissions import task_permissions_sync
 
     world.task.responsibilities.filter(department__code="customs").delete()
     task_permissions_sync(world.task)

@@ -11,15 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from departments.models import Department, District
-from tasks_app.models import (
-    Implementation,
-    KeyTask,
-    Plan,
-    ResponsibilityRole,
-    Section,
-    TaskResponsibility,
-)
-from tasks_app.permissions import milestones_visible_to
+from tasks_app.plan.models import Implementation, KeyTask, Plan, ResponsibilityRole, Section, TaskResponsibility
+from tasks_app.plan.permissions import can_manage_task_milestones, can_see_task_records
+from tasks_app.workflow.permissions import milestones_visible_to
 
 FIXTURE_PATH = Path(settings.CBEC_DEFAULT_PLAN_FILE)
 FIXTURE_TEXT = FIXTURE_PATH.read_text(encoding="utf-8")
@@ -262,11 +256,10 @@ def test_a_changed_file_is_applied_exactly_and_then_stable(suzhou_plan, tmp_path
     ]
     # Access moved with the responsibilities: the new lead may manage task 5's milestones, 市场监管局
     # no longer sees task 9's records.
-    from tasks_app import permissions
 
-    assert permissions.can_manage_task_milestones(demo_accounts["liaison-customs"], KeyTask.objects.get(number=5))
-    assert not permissions.can_manage_task_milestones(demo_accounts["liaison-commerce"], KeyTask.objects.get(number=5))
-    assert not permissions.can_see_task_records(demo_accounts["liaison-amr"], KeyTask.objects.get(number=9))
+    assert can_manage_task_milestones(demo_accounts["liaison-customs"], KeyTask.objects.get(number=5))
+    assert not can_manage_task_milestones(demo_accounts["liaison-commerce"], KeyTask.objects.get(number=5))
+    assert not can_see_task_records(demo_accounts["liaison-amr"], KeyTask.objects.get(number=9))
     assert milestones_visible_to(demo_accounts["liaison-amr"]).filter(task__number=9).count() == 0
 
     before = history_rows()

@@ -12,8 +12,13 @@ from django.test import Client
 from django.urls import reverse
 
 from departments.models import Department
-from tasks_app import reminders, services
-from tasks_app.models import Delivery, DeliveryStatus, KeyTask, Milestone, Notification, Reminder, ReminderKind
+from tasks_app.plan.models import KeyTask
+from tasks_app.reminders import fan_out
+from tasks_app.reminders.delivery import deliver_pending
+from tasks_app.reminders.models import Delivery, DeliveryStatus, Notification, Reminder, ReminderKind
+from tasks_app.reminders.services import reminders_scan
+from tasks_app.workflow.models import Milestone
+from tasks_app.workflow.services import milestone_create, milestone_transition, milestone_update, progress_update_create
 
 DUE = dt.date(2026, 3, 10)  # a Tuesday; the 25th of March is far enough not to mix in monthly reports
 
@@ -25,18 +30,18 @@ def day(offset: int) -> dt.date:
 @pytest.fixture
 def milestone(demo_accounts):
     """市市场监管局's milestone on task 5 (lead 市商务局), due DUE, in progress."""
-    created = services.milestone_create(
+    created = milestone_create(
         task=KeyTask.objects.get(number=5),
         owner=Department.objects.get(code="amr"),
         title="品牌培育清单",
         due_date=DUE,
         by=demo_accounts["supervisor"],
     )
-    return services.milestone_transition(milestone=created, action="start", by=demo_accounts["liaison-amr"])
+    return milestone_transition(milestone=created, action="start", by=demo_accounts["liaison-amr"])
 
 
 def scan(as_of):
-    return reminders.reminders_scan(as_of=as_of)
+    return reminders_scan(as_of=as_of)
 
 
 def milestone_reminders(milestone):
@@ -95,12 +100,12 @@ def test_a_missed_day_is_caught_up(milestone):
 
 
 def test_nothing_for_completed_milestones_and_no_due_soon_once_submitted(milestone, demo_accounts):
-    services.milestone_transition(milestone=milestone, action="submit", by=demo_accounts["liaison-amr"])
+    milestone_transition(milestone=milestone, action="submit", by=demo_accounts["liaison-amr"])
     scan(day(-1))
     assert milestone_reminders(milestone) == []
     scan(day(2))  # submitted but not signed off: still overdue
     assert [k for k, _o, _l in milestone_reminders(milestone)] == ["overdue"]
-    services.milestone_transition(milestone=milestone, action="approve", by=demo_accounts["supervisor"])
+    milestone_transition(milestone=milestone, action="approve", by=demo_accounts["supervisor"])
     scan(day(7))
     scan(day(30))
     assert [k for k, _o, _l in milestone_reminders(milestone)] == ["overdue"]
@@ -108,7 +113,7 @@ def test_nothing_for_completed_milestones_and_no_due_soon_once_submitted(milesto
 
 def test_an_extension_starts_a_new_schedule_and_keeps_the_old_record(milestone, demo_accounts):
     scan(day(1))
-    services.milestone_update(
+    milestone_update(
         milestone=milestone,
         by=demo_accounts["supervisor"],
         version=Milestone.objects.get(pk=milestone.pk).version,
@@ -127,7 +132,7 @@ def several_milestones(milestone, demo_accounts):
     """Five milestones of 市市场监管局 on task 5, due DUE."""
     created = [milestone]
     for number in range(4):
-        extra = services.milestone_create(
+        extra = milestone_create(
             task=KeyTask.objects.get(number=5),
             owner=Department.objects.get(code="amr"),
             title=f"节点 {number}",
@@ -150,7 +155,7 @@ def _outcome():
 def test_reminders_are_written_with_their_notifications_in_batches(several_milestones, monkeypatch, returning):
     from django.db import connection
 
-    monkeypatch.setattr(reminders, "FAN_OUT_BATCH", 2)
+    monkeypatch.setattr(fan_out, "FAN_OUT_BATCH", 2)
     monkeypatch.setattr(connection.features, "can_return_columns_from_insert", returning)
     scan(day(7))  # overdue and the first escalation for each
     reminders_written, notified, delivered = _outcome()
@@ -167,7 +172,7 @@ def test_reminders_are_written_with_their_notifications_in_batches(several_miles
 
 
 def test_a_kind_that_fails_leaves_nothing_half_done_and_the_next_scan_writes_it(several_milestones, monkeypatch):
-    real_fan_out = reminders._fan_out_batch
+    real_fan_out = fan_out.fan_out_batch
     calls = []
 
     def fan_out_failing_for_escalations(cursor, ids, now, mark_fanned_out=True):
@@ -176,14 +181,14 @@ def test_a_kind_that_fails_leaves_nothing_half_done_and_the_next_scan_writes_it(
             raise RuntimeError("connection lost")
         return real_fan_out(cursor, ids, now, mark_fanned_out)
 
-    monkeypatch.setattr(reminders, "_fan_out_batch", fan_out_failing_for_escalations)
+    monkeypatch.setattr(fan_out, "fan_out_batch", fan_out_failing_for_escalations)
     with pytest.raises(RuntimeError):
         scan(day(7))
     # The overdue reminders are there with their notifications; the escalations left nothing behind.
     assert len(calls) == 2
     assert set(Reminder.objects.values_list("kind", flat=True)) == {"overdue"}
     assert Reminder.objects.count() == 5 and Notification.objects.count() == 10
-    monkeypatch.setattr(reminders, "_fan_out_batch", real_fan_out)
+    monkeypatch.setattr(fan_out, "fan_out_batch", real_fan_out)
     scan(day(7))
     assert Reminder.objects.filter(kind="escalation").count() == 5
     assert Notification.objects.count() == 20 and Delivery.objects.count() == 20
@@ -191,7 +196,7 @@ def test_a_kind_that_fails_leaves_nothing_half_done_and_the_next_scan_writes_it(
 
 
 def test_monthly_report_reminders_from_the_25th(milestone, demo_accounts):
-    services.progress_update_create(milestone=milestone, by=demo_accounts["liaison-amr"], percent=10, summary="启动")
+    progress_update_create(milestone=milestone, by=demo_accounts["liaison-amr"], percent=10, summary="启动")
     scan(dt.date(2026, 11, 24))
     assert not Reminder.objects.filter(kind=ReminderKind.MONTHLY_REPORT).exists()
     scan(dt.date(2026, 11, 25))
@@ -261,11 +266,11 @@ def test_department_webhook_is_retried_until_it_works_and_then_sent_once(milesto
     hook = Delivery.objects.get(channel="webhook")
     assert (hook.status, hook.attempts) == (DeliveryStatus.FAILED, 1)
     assert "500" in hook.last_error
-    reminders.deliver_pending()
-    reminders.deliver_pending()
+    deliver_pending()
+    deliver_pending()
     hook.refresh_from_db()
     assert (hook.status, hook.attempts) == (DeliveryStatus.SENT, 3)
-    reminders.deliver_pending()
+    deliver_pending()
     assert len(_Robot.received) == 1
     assert _Robot.received[0]["msgtype"] == "text"
     assert "临期提醒" in _Robot.received[0]["text"]["content"]
@@ -278,7 +283,7 @@ def test_failed_deliveries_stop_after_the_bounded_attempts(milestone, settings):
     amr.save()
     scan(day(-7))
     for _ in range(5):
-        reminders.deliver_pending()
+        deliver_pending()
     hook = Delivery.objects.get(channel="webhook")
     assert (hook.status, hook.attempts) == (DeliveryStatus.FAILED, 3)
     assert hook.last_error
@@ -291,10 +296,10 @@ def test_a_claim_left_by_a_killed_worker_is_taken_again_later(milestone, setting
     Delivery.objects.update(status=DeliveryStatus.SENDING, claimed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     sent_before = len(mail.outbox)
     settings.CBEC_DELIVERY_CLAIM_MINUTES = 10**7  # still fresh
-    reminders.deliver_pending()
+    deliver_pending()
     assert len(mail.outbox) == sent_before
     settings.CBEC_DELIVERY_CLAIM_MINUTES = 10
-    reminders.deliver_pending()
+    deliver_pending()
     assert len(mail.outbox) == sent_before + 1
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 

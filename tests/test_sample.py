@@ -4,15 +4,10 @@ import io
 
 from django.core.management import call_command
 
-from tasks_app.models import (
-    Implementation,
-    IndicatorReport,
-    Milestone,
-    MilestoneStatus,
-    Notification,
-    ProgressUpdate,
-    Reminder,
-)
+from tasks_app.assessment.models import IndicatorReport
+from tasks_app.plan.models import Implementation
+from tasks_app.reminders.models import Notification, Reminder
+from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate
 
 
 def test_the_sample_has_every_state_and_is_made_once(suzhou_plan, settings):

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tasks_app.load import generate_load
-from tasks_app.models import Milestone
-from tasks_app.selectors import current_plan
+from tasks_app.plan.selectors import current_plan
+from tasks_app.workflow.models import Milestone
 
 PAGES = [
     ("liaison home", "liaison-commerce", "/", {}),

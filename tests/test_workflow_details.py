@@ -13,8 +13,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from departments.models import Department
-from tasks_app import services
-from tasks_app.models import KeyTask, Milestone
+from tasks_app.plan.models import KeyTask
+from tasks_app.workflow.models import Milestone
+from tasks_app.workflow.services import milestone_create, milestone_transition, milestone_update
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03" + b"\x00" * 200
@@ -32,7 +33,7 @@ def api(demo_accounts):
 
 @pytest.fixture
 def milestone(demo_accounts):
-    return services.milestone_create(
+    return milestone_create(
         task=KeyTask.objects.get(number=11),
         owner=Department.objects.get(code="hrss"),
         title="服务中心人员配备",
@@ -77,10 +78,10 @@ def test_bad_input_is_400_with_field_errors_never_500(api, milestone):
 
 
 def test_extension_keeps_the_baseline_and_the_history_says_who_and_why(demo_accounts, milestone):
-    services.milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-hrss"])
+    milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-hrss"])
     original = milestone.due_date
     current = Milestone.objects.get(pk=milestone.pk)
-    services.milestone_update(
+    milestone_update(
         milestone=current,
         by=demo_accounts["supervisor"],
         version=current.version,
@@ -104,7 +105,7 @@ def test_attachment_is_checked_by_content_and_served_only_to_those_involved(
     demo_accounts, milestone, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path
-    services.milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-hrss"])
+    milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-hrss"])
     owner = Client()
     owner.force_login(demo_accounts["liaison-hrss"])
     url = reverse("tasks_app:progress_update_create", kwargs={"pk": milestone.pk})
@@ -152,7 +153,7 @@ def _bulk_milestones(creator, count):
         ],
         batch_size=2000,
     )
-    from tasks_app.changes import ASSESSMENT, counter_bump
+    from tasks_app.core.changes import ASSESSMENT, counter_bump
 
     counter_bump(ASSESSMENT)  # bulk inserts send no signals; a committed one moves the counter (load.py does)
 

@@ -1,25 +1,33 @@
+"""The REST API (`/api/v1/`): each concern's endpoints, in one router."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import assessment_views, views
-from .auth import LockoutAwareObtainAuthToken
+from tasks_app.api.auth import LockoutAwareObtainAuthToken
+from tasks_app.assessment import api as assessment_api
+from tasks_app.plan import api as plan_api
+from tasks_app.reminders import api as reminders_api
+from tasks_app.workflow import api as workflow_api
 
 router = DefaultRouter()
-router.register("tasks", views.KeyTaskViewSet, basename="task")
-router.register("departments", views.DepartmentViewSet, basename="department")
-router.register("districts", views.DistrictViewSet, basename="district")
-router.register("milestones", views.MilestoneViewSet, basename="milestone")
-router.register("progress-updates", views.ProgressUpdateViewSet, basename="progress-update")
-router.register("implementations", views.ImplementationViewSet, basename="implementation")
-router.register("notifications", views.NotificationViewSet, basename="notification")
-router.register("indicator-reports", assessment_views.IndicatorReportViewSet, basename="indicator-report")
-router.register("overdue", assessment_views.OverdueViewSet, basename="overdue")
+router.register("tasks", plan_api.KeyTaskViewSet, basename="task")
+router.register("departments", plan_api.DepartmentViewSet, basename="department")
+router.register("districts", plan_api.DistrictViewSet, basename="district")
+router.register("milestones", workflow_api.MilestoneViewSet, basename="milestone")
+router.register("progress-updates", workflow_api.ProgressUpdateViewSet, basename="progress-update")
+router.register("implementations", workflow_api.ImplementationViewSet, basename="implementation")
+router.register("notifications", reminders_api.NotificationViewSet, basename="notification")
+router.register("indicator-reports", assessment_api.IndicatorReportViewSet, basename="indicator-report")
+router.register("overdue", reminders_api.OverdueViewSet, basename="overdue")
 
 urlpatterns = [
     path("auth/token/", LockoutAwareObtainAuthToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("assessment/<str:period>/publish/", assessment_views.assessment_publish_view, name="api-assessment-publish"),
-    path("assessment/<str:period>/", assessment_views.assessment_detail, name="api-assessment"),
+    path("assessment/<str:period>/publish/", assessment_api.assessment_publish_view, name="api-assessment-publish"),
+    path("assessment/<str:period>/", assessment_api.assessment_detail, name="api-assessment"),
+    path("tasks/<int:number>/lead/", workflow_api.task_lead, name="task-lead"),
+    path("milestones/<int:pk>/reminders/", reminders_api.milestone_reminders, name="milestone-reminders"),
+    path("milestones/<int:pk>/notices/", reminders_api.milestone_notices, name="milestone-notices"),
     path("", include(router.urls)),
 ]

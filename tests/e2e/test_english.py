@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from departments.models import Department
-from tasks_app import reminders, services
-from tasks_app.models import KeyTask
+from tasks_app.plan.models import KeyTask
+from tasks_app.reminders.services import reminders_scan
+from tasks_app.workflow.services import milestone_create, milestone_transition
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,15 +37,15 @@ PAGES = {
 @pytest.fixture
 def work(demo_accounts):
     today = timezone.localdate()
-    milestone = services.milestone_create(
+    milestone = milestone_create(
         task=KeyTask.objects.get(number=5),
         owner=Department.objects.get(code="customs"),
         title="逾期的节点",
         due_date=today - dt.timedelta(days=9),
         by=demo_accounts["liaison-commerce"],
     )
-    milestone = services.milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-customs"])
-    reminders.reminders_scan(as_of=today)
+    milestone = milestone_transition(milestone=milestone, action="start", by=demo_accounts["liaison-customs"])
+    reminders_scan(as_of=today)
     return milestone
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from departments.models import Department, District
-from tasks_app import services
-from tasks_app.models import Implementation, KeyTask, Milestone
+from tasks_app.plan.models import Implementation, KeyTask
+from tasks_app.workflow.models import Milestone
+from tasks_app.workflow.services import milestone_create, milestone_transition
 
 from .conftest import ARTIFACTS
 
@@ -16,7 +17,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _milestone(users, title, owner="customs", status="in_progress"):
-    milestone = services.milestone_create(
+    milestone = milestone_create(
         task=KeyTask.objects.get(number=5),
         owner=Department.objects.get(code=owner),
         title=title,
@@ -25,7 +26,7 @@ def _milestone(users, title, owner="customs", status="in_progress"):
     )
     steps = {"planned": [], "in_progress": ["start"], "submitted": ["start", "submit"]}[status]
     for action in steps:
-        milestone = services.milestone_transition(milestone=milestone, action=action, by=users[f"liaison-{owner}"])
+        milestone = milestone_transition(milestone=milestone, action=action, by=users[f"liaison-{owner}"])
     return milestone
 
 
@@ -110,8 +111,8 @@ def test_supervisor_gets_a_large_export_made_in_the_background(
     demo_accounts, page_for, live_server, tmp_path, settings
 ):
     """Beyond the inline limit the board's export goes to "My exports": progress, then the file."""
-    from tasks_app.exports import export_job_run
-    from tasks_app.models import ExportJob
+    from tasks_app.exports.models import ExportJob
+    from tasks_app.exports.services import export_job_run
 
     settings.MEDIA_ROOT = tmp_path
     settings.CBEC_EXPORT_INLINE_ROWS = 1

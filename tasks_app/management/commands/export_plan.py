@@ -2,9 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks_app.models import Plan
-from tasks_app.plan_io import plan_export
-from tasks_app.selectors import current_plan
+from tasks_app.plan.models import Plan
+from tasks_app.plan.plan_io import plan_export
+from tasks_app.plan.selectors import current_plan
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tasks_app.load import generate_load
-from tasks_app.selectors import current_plan
+from tasks_app.plan.selectors import current_plan
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks_app.reminders import reminders_scan
+from tasks_app.reminders.services import reminders_scan
 
 
 class Command(BaseCommand):

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q
+
+from tasks_app.core.access import has_global
+from tasks_app.plan.permissions import VIEW_RECORDS
+
+
+def can_see_all_assessments(user) -> bool:
+    """The offices see every scorecard before publication."""
+    return has_global(user, VIEW_RECORDS)
+
+
+def can_publish_assessment(user) -> bool:
+    return has_global(user, "publish_assessment")
+
+
+def indicator_reports_visible_to(user):
+    """A district sees its own figures and the city's; departments the city's; the offices all;
+    every figure of a published period is visible to all."""
+    from tasks_app.assessment.models import AssessmentPublication, IndicatorReport
+
+    queryset = IndicatorReport.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if has_global(user, VIEW_RECORDS):
+        return queryset
+    published = list(AssessmentPublication.objects.values_list("period", flat=True))
+    published_years = [p for p in published if len(p) == 4]
+    visible = Q(district__isnull=True) | Q(district__group__user=user) | Q(period__in=published)
+    for year in published_years:
+        visible |= Q(period__startswith=f"{year}-Q")
+    return queryset.filter(visible).distinct()
+
+
+def can_report_indicator(user, district) -> bool:
+    """A district reports its own figures; the designated data-source departments (settings
+    CBEC_CITY_DATA_DEPARTMENTS, e.g. 市商务局 and 苏州海关) the city's; the office any."""
+    if has_global(user, "change_indicatorreport"):
+        return True
+    if district is not None:
+        return user.groups.filter(pk=district.group_id).exists()
+    return user.groups.filter(department__code__in=settings.CBEC_CITY_DATA_DEPARTMENTS).exists()

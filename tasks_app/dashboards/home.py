@@ -1,0 +1,154 @@
+"""Each role's home page: "what do I need to do today"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import render
+from django.utils import timezone
+
+from departments.models import Department, District
+from departments.roles import Role, user_roles
+from tasks_app.assessment.models import IndicatorReport, IndicatorTarget
+from tasks_app.core.paginators import cached_count
+from tasks_app.plan.models import Implementation, ImplementationStatus, TaskResponsibility
+from tasks_app.plan.selectors import current_plan, plan_task_ids
+from tasks_app.reminders.models import ReminderKind
+from tasks_app.reminders.selectors import overdue_milestones
+from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate
+from tasks_app.workflow.permissions import milestones_visible_to
+
+OPEN = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED]
+NOT_YET_SUBMITTED = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS]
+
+
+HOME_LIST = 10  # rows per box; the count above it is the whole number, the link opens them all
+
+
+def _counted(queryset, order=("due_date", "id")) -> dict:
+    """A box of the home page: how many, and the first few (two index reads at any size)."""
+    return {
+        "count": cached_count(queryset),
+        "items": list(queryset.select_related("task", "owner", "district").order_by(*order)[:HOME_LIST]),
+    }
+
+
+def _liaison(user, plan, today):
+    departments = list(Department.objects.filter(group__user=user).order_by("position"))
+    task_ids = plan_task_ids(plan)
+    mine = Milestone.objects.filter(owner__in=departments, task_id__in=task_ids)
+    soon = today + dt.timedelta(days=7)
+    month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
+    updated = ProgressUpdate.objects.filter(
+        task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), created_at__gte=month_start
+    )
+    responsibilities = (
+        TaskResponsibility.objects.filter(task__plan=plan, department__in=departments)
+        .select_related("task", "department")
+        .annotate(updated=Exists(updated))
+        .order_by("task__number")
+    )
+    owner_codes = ",".join(d.code for d in departments)
+    return {
+        "departments": departments,
+        "owner_code": departments[0].code if len(departments) == 1 else owner_codes,
+        "overdue": _counted(mine.filter(status__in=OPEN, due_date__lt=today)),
+        "due_soon": _counted(mine.filter(status__in=NOT_YET_SUBMITTED, due_date__gte=today, due_date__lte=soon)),
+        "returned": _counted(mine.filter(status=MilestoneStatus.IN_PROGRESS).exclude(return_reason="")),
+        "awaiting_sign_off": _counted(mine.filter(status=MilestoneStatus.SUBMITTED)),
+        "lead_tasks": [r.task for r in responsibilities if r.role == "lead"],
+        "co_tasks": [r.task for r in responsibilities if r.role == "co"],
+        "missing_monthly": [r for r in responsibilities if not r.updated],
+        "notices": user.notifications.filter(
+            read_at__isnull=True, reminder__kind__in=[ReminderKind.ESCALATION, ReminderKind.MANUAL]
+        ).select_related("reminder__task", "reminder__milestone", "reminder__department")[:20],
+    }
+
+
+def _supervision(user, plan, today):
+    overdue = overdue_milestones(user, as_of=today)
+    submitted = milestones_visible_to(user).filter(status=MilestoneStatus.SUBMITTED)
+    return {
+        "overdue_count": overdue.count(),
+        "overdue_top": list(overdue[:HOME_LIST]),
+        "sign_off_queue": _counted(submitted, order=("submitted_at", "id")),
+        "rejected": list(
+            Implementation.objects.filter(task__plan=plan, status=ImplementationStatus.REJECTED).select_related(
+                "task", "district"
+            )
+        ),
+        "year": today.year,
+    }
+
+
+def _district(user, plan, today):
+    district = District.objects.filter(group__user=user).first()
+    if district is None:
+        return None
+    implementations = list(
+        Implementation.objects.filter(task__plan=plan, district=district)
+        .select_related("task")
+        .order_by("task__number")
+    )
+    last_year = str(today.year - 1)
+    reported = set(
+        IndicatorReport.objects.filter(district=district, period=last_year).values_list("indicator__code", flat=True)
+    )
+    targeted = (
+        IndicatorTarget.objects.filter(indicator__plan=plan, level="district")
+        .filter(district__isnull=True)
+        .values_list("indicator__code", "indicator__name")
+        .distinct()
+    )
+    own_targets = IndicatorTarget.objects.filter(district=district).values_list("indicator__code", "indicator__name")
+    due_figures = sorted({(code, name) for code, name in [*targeted, *own_targets] if code not in reported})
+    return {
+        "district": district,
+        "implementations": implementations,
+        "confirmed": sum(1 for i in implementations if i.status == ImplementationStatus.CONFIRMED),
+        "due_figures": due_figures,
+        "last_year": last_year,
+        "year": today.year,
+        "milestones": list(
+            Milestone.objects.filter(task_id__in=plan_task_ids(plan), district=district, status__in=OPEN)
+            .select_related("task", "owner")
+            .order_by("due_date")[:20]
+        ),
+    }
+
+
+def _leadership(plan, today):
+    by_status = dict(
+        Milestone.objects.filter(task_id__in=plan_task_ids(plan))
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    implementations = Implementation.objects.filter(task__plan=plan)
+    return {
+        "by_status": [(s.label, by_status.get(s.value, 0)) for s in MilestoneStatus],
+        "overdue": Milestone.objects.filter(
+            task_id__in=plan_task_ids(plan), status__in=OPEN, due_date__lt=today
+        ).count(),
+        "confirmed": implementations.filter(status=ImplementationStatus.CONFIRMED).count(),
+        "implementations": implementations.count(),
+        "year": today.year,
+    }
+
+
+def home(request):
+    plan = current_plan()
+    today = timezone.localdate()
+    roles = user_roles(request.user)
+    context = {"plan": plan, "today": today, "roles": {r.value for r in roles}}
+    if plan is not None:
+        if Role.LIAISON in roles:
+            context["liaison"] = _liaison(request.user, plan, today)
+        if Role.SUPERVISION in roles:
+            context["supervision"] = _supervision(request.user, plan, today)
+        if Role.DISTRICT in roles:
+            context["district_home"] = _district(request.user, plan, today)
+        if Role.LEADERSHIP in roles or Role.SUPERVISION in roles or Role.ADMIN in roles:
+            context["leadership"] = _leadership(plan, today)
+    return render(request, "dashboards/home.html", context)

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.response import Response
+
+from tasks_app.core.api_pagination import NewestFirstCursorPagination
+from tasks_app.core.errors import NotAllowed
+from tasks_app.plan.permissions import can_see_task_records
+from tasks_app.reminders.models import Delivery, Notification, Reminder
+from tasks_app.reminders.selectors import overdue_milestones, reminders_for_milestone
+from tasks_app.reminders.services import supervision_notice_issue
+from tasks_app.workflow.models import Milestone
+from tasks_app.workflow.permissions import can_approve, milestones_visible_to
+
+
+class OverdueSerializer(serializers.ModelSerializer):
+    task = serializers.IntegerField(source="task.number")
+    owner = serializers.CharField(source="owner.code")
+    district = serializers.CharField(source="district.code", allow_null=True, default=None)
+    days_overdue = serializers.SerializerMethodField()
+    escalation_level = serializers.IntegerField(allow_null=True)
+    last_reminder_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "task",
+            "owner",
+            "district",
+            "title",
+            "due_date",
+            "baseline_due_date",
+            "status",
+            "days_overdue",
+            "escalation_level",
+            "last_reminder_at",
+        ]
+
+    def get_days_overdue(self, milestone) -> int:
+        return milestone.days_overdue(self.context["as_of"])
+
+
+class OverdueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every overdue milestone the caller may see, most overdue first."""
+
+    serializer_class = OverdueSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Milestone.objects.none()
+        return overdue_milestones(self.request.user, as_of=timezone.localdate())
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "as_of": timezone.localdate()}
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="a reminder kind, or `export` (an export is ready)")
+    level = serializers.SerializerMethodField()
+    message = serializers.CharField(source="text", read_only=True)
+    milestone = serializers.SerializerMethodField()
+    task = serializers.SerializerMethodField()
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "level", "message", "milestone", "task", "created_at", "read", "read_at"]
+        read_only_fields = fields
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+    def get_level(self, notification) -> int:
+        return notification.reminder.level if notification.reminder_id else 0
+
+    def get_milestone(self, notification) -> int | None:
+        return notification.reminder.milestone_id if notification.reminder_id else None
+
+    def get_task(self, notification) -> int | None:
+        return notification.reminder.task.number if notification.reminder_id else None
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Delivery
+        fields = ["channel", "target", "status", "attempts", "last_error", "sent_at"]
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    deliveries = DeliverySerializer(many=True, read_only=True)
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Reminder
+        fields = ["id", "kind", "occurrence", "level", "as_of", "message", "issued_by", "created_at", "deliveries"]
+
+
+class NoticeSerializer(serializers.Serializer):
+    message = serializers.CharField(allow_blank=True)
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own notifications (in-app reminders); `?read=false` for the unread ones."""
+
+    serializer_class = NotificationSerializer
+    pagination_class = NewestFirstCursorPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        queryset = self.request.user.notifications.select_related(
+            "reminder__task", "reminder__milestone", "reminder__department", "export_job"
+        ).order_by("-created_at", "-id")
+        read = self.request.query_params.get("read")
+        if read in ("true", "false"):
+            queryset = queryset.filter(read_at__isnull=(read == "false"))
+        return queryset
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(self.get_serializer(notification).data)
+
+
+def _visible_milestone(user, pk: int):
+    return get_object_or_404(milestones_visible_to(user), pk=pk)
+
+
+@extend_schema(responses=ReminderSerializer(many=True))
+@api_view(["GET"])
+def milestone_reminders(request, pk: int):
+    """`GET /milestones/{id}/reminders/`: every reminder of the milestone, its escalation level and
+    deliveries (the departments of the task and the offices)."""
+    milestone = _visible_milestone(request.user, pk)
+    if not (can_approve(request.user) or can_see_task_records(request.user, milestone.task)):
+        raise NotAllowed("The reminders are for the departments of the task and the offices.")
+    return Response(ReminderSerializer(reminders_for_milestone(milestone), many=True).data)
+
+
+@extend_schema(request=NoticeSerializer, responses=ReminderSerializer)
+@api_view(["POST"])
+def milestone_notices(request, pk: int):
+    """`POST /milestones/{id}/notices/`: issue a manual 督办 notice (supervision office)."""
+    milestone = _visible_milestone(request.user, pk)
+    serializer = NoticeSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    reminder = supervision_notice_issue(
+        milestone=milestone, by=request.user, message=serializer.validated_data["message"]
+    )
+    return Response(ReminderSerializer(reminder).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+from tasks_app.reminders import delivery
+from tasks_app.reminders.services import enqueue_delivery, reminders_scan
+
+
+@shared_task(name="tasks_app.tasks.scan_reminders")
+def scan_reminders(as_of: str | None = None) -> dict:
+    """The daily scan; `as_of` (YYYY-MM-DD) replays a given day. Repeating it sends nothing twice."""
+    result = reminders_scan(as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    _deliver_the_rest(result.sent, result.failed)
+    return {"as_of": str(result.as_of), "created": result.created, "sent": result.sent, "failed": result.failed}
+
+
+@shared_task(name="tasks_app.tasks.deliver_reminders")
+def deliver_reminders() -> dict:
+    sent, failed = delivery.deliver_pending()
+    _deliver_the_rest(sent, failed)
+    return {"sent": sent, "failed": failed}
+
+
+def _deliver_the_rest(sent: int, failed: int) -> None:
+    """A full batch went out: more may wait (a national scan opens a million deliveries), so a fresh
+    task takes the next batch — not one batch a day. A batch that sent nothing (the mail server is
+    down) stops the chain; the next scan tries again."""
+    if sent and sent + failed >= delivery.DELIVERY_BATCH:
+        enqueue_delivery()

@@ -1,0 +1,353 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from departments.models import Department, District
+from tasks_app.core.api_pagination import DueDateCursorPagination, NewestFirstCursorPagination
+from tasks_app.core.errors import NotAllowed
+from tasks_app.plan.api import CurrentPlanSlugField, KeyTaskDetailSerializer
+from tasks_app.plan.models import Implementation, ImplementationStatus, KeyTask
+from tasks_app.plan.permissions import can_change_lead, implementations_visible_to
+from tasks_app.plan.selectors import current_plan, plan_task_ids, tasks_with_responsibilities
+from tasks_app.workflow import services
+from tasks_app.workflow.filters import MilestoneFilter
+from tasks_app.workflow.models import Milestone, ProgressUpdate
+from tasks_app.workflow.permissions import milestones_visible_to, progress_updates_visible_to
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    """Read shape of a milestone, and the input of POST (task number, owner and district codes)."""
+
+    task = CurrentPlanSlugField(KeyTask, "number")
+    owner = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
+    district = serializers.SlugRelatedField(
+        slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
+    )
+    rag = serializers.SerializerMethodField()
+    days_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "task",
+            "owner",
+            "district",
+            "title",
+            "description",
+            "due_date",
+            "baseline_due_date",
+            "status",
+            "version",
+            "rag",
+            "days_overdue",
+            "return_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["baseline_due_date", "status", "version", "return_reason", "created_at", "updated_at"]
+
+    def get_rag(self, milestone) -> str:
+        return milestone.rag(timezone.localdate())
+
+    def get_days_overdue(self, milestone) -> int:
+        return milestone.days_overdue(timezone.localdate())
+
+
+class MilestonePatchSerializer(serializers.Serializer):
+    """PATCH input: the version the client read (required), the fields to change, and a reason
+    (required when the supervision office moves the due date of a started milestone)."""
+
+    version = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    due_date = serializers.DateField(required=False)
+    owner = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), required=False)
+    district = serializers.SlugRelatedField(
+        slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, write_only=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.CharField(max_length=20)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    milestone = serializers.PrimaryKeyRelatedField(queryset=Milestone.objects.none())
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    attachment = serializers.FileField(required=False, allow_null=True, write_only=True)
+    attachment_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "milestone",
+            "percent",
+            "summary",
+            "attachment",
+            "attachment_url",
+            "attachment_name",
+            "department",
+            "author",
+            "created_at",
+        ]
+        read_only_fields = ["attachment_name", "created_at"]
+
+    def __init__(self, *args, milestones=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if milestones is not None:
+            self.fields["milestone"].queryset = milestones
+
+    def get_attachment_url(self, update) -> str | None:
+        if not update.attachment:
+            return None
+        return reverse("progress-update-attachment", kwargs={"pk": update.pk}, request=self.context.get("request"))
+
+
+class ImplementationSerializer(serializers.ModelSerializer):
+    task = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Implementation
+        fields = [
+            "id",
+            "task",
+            "district",
+            "status",
+            "note",
+            "evidence",
+            "evidence_name",
+            "confirmed_at",
+            "rejection_reason",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_evidence(self, implementation) -> str | None:
+        if not implementation.evidence:
+            return None
+        return reverse("implementation-evidence", kwargs={"pk": implementation.pk}, request=self.context.get("request"))
+
+
+class ConfirmSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True)
+    evidence = serializers.FileField(required=False, allow_null=True)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class LeadChangeSerializer(serializers.Serializer):
+    department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
+    reason = serializers.CharField(allow_blank=True)
+
+
+class MilestoneViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Milestones (任务分解). PATCH needs the `version` the client read; a stale one is a 409."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    pagination_class = DueDateCursorPagination
+    filter_backends = [filters.DjangoFilterBackend]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no database
+            return Milestone.objects.none()
+        return (
+            milestones_visible_to(self.request.user)
+            .filter(task_id__in=plan_task_ids(current_plan()))
+            .select_related("task", "owner", "district")
+            .order_by("due_date", "id")
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.milestone_create(
+            task=data["task"],
+            owner=data["owner"],
+            district=data.get("district"),
+            title=data["title"],
+            description=data.get("description", ""),
+            due_date=data["due_date"],
+            by=self.request.user,
+        )
+
+    @extend_schema(request=MilestonePatchSerializer, responses=MilestoneSerializer)
+    def partial_update(self, request, pk=None):
+        milestone = self.get_object()
+        serializer = MilestonePatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        version = changes.pop("version")
+        reason = changes.pop("reason", "")
+        milestone = services.milestone_update(
+            milestone=milestone, by=request.user, version=version, changes=changes, reason=reason
+        )
+        return Response(MilestoneSerializer(milestone).data)
+
+    @extend_schema(request=TransitionSerializer, responses=MilestoneSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """start / submit (owner department), approve / return (supervision office)."""
+        milestone = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone = services.milestone_transition(milestone=milestone, by=request.user, **serializer.validated_data)
+        return Response(MilestoneSerializer(milestone).data)
+
+
+class ProgressUpdateFilter(filters.FilterSet):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["milestone"]
+
+
+class ProgressUpdateViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilter
+    pagination_class = NewestFirstCursorPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ProgressUpdate.objects.none()
+        return progress_updates_visible_to(self.request.user).select_related("milestone", "department", "author")
+
+    def get_serializer(self, *args, **kwargs):
+        if not getattr(self, "swagger_fake_view", False):
+            kwargs.setdefault("milestones", milestones_visible_to(self.request.user))
+        return super().get_serializer(*args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        # A milestone the caller may not see is "not found", as everywhere else — not a field error.
+        milestone_id = request.data.get("milestone")
+        visible = milestones_visible_to(request.user)
+        if (
+            milestone_id not in (None, "")
+            and str(milestone_id).isdigit()
+            and not visible.filter(pk=milestone_id).exists()
+        ):
+            raise NotFound("No such milestone.")
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.progress_update_create(
+            milestone=data["milestone"],
+            by=self.request.user,
+            percent=data["percent"],
+            summary=data["summary"],
+            attachment=data.get("attachment"),
+        )
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def attachment(self, request, pk=None):
+        update = self.get_object()
+        if not update.attachment:
+            raise NotFound("This update has no attachment.")
+        return FileResponse(update.attachment.open("rb"), as_attachment=True, filename=update.attachment_name)
+
+
+class ImplementationFilter(filters.FilterSet):
+    task = filters.NumberFilter(field_name="task__number")
+    district = filters.CharFilter(field_name="district__code")
+    status = filters.ChoiceFilter(choices=ImplementationStatus.choices)
+
+    class Meta:
+        model = Implementation
+        fields = ["task", "district", "status"]
+
+
+class ImplementationViewSet(viewsets.ReadOnlyModelViewSet):
+    """District implementation records (落实); a district confirms its own, the office rejects."""
+
+    serializer_class = ImplementationSerializer
+    filterset_class = ImplementationFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Implementation.objects.none()
+        return (
+            implementations_visible_to(self.request.user)
+            .filter(task_id__in=plan_task_ids(current_plan()))
+            .select_related("task", "district")
+            .order_by("task__number", "district__position")
+        )
+
+    @extend_schema(request=ConfirmSerializer, responses=ImplementationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        implementation = self.get_object()
+        serializer = ConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        implementation = services.implementation_confirm(
+            implementation=implementation,
+            by=request.user,
+            note=serializer.validated_data["note"],
+            evidence=serializer.validated_data.get("evidence"),
+        )
+        return Response(self.get_serializer(implementation).data)
+
+    @extend_schema(request=RejectSerializer, responses=ImplementationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        implementation = self.get_object()
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        implementation = services.implementation_reject(
+            implementation=implementation, by=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(self.get_serializer(implementation).data, status=status.HTTP_200_OK)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        implementation = self.get_object()
+        if not implementation.evidence:
+            raise NotFound("No evidence file.")
+        return FileResponse(
+            implementation.evidence.open("rb"), as_attachment=True, filename=implementation.evidence_name
+        )
+
+
+@extend_schema(request=LeadChangeSerializer, responses=KeyTaskDetailSerializer)
+@api_view(["POST"])
+def task_lead(request, number: int):
+    """`POST /tasks/{number}/lead/`: designate another responsible department as the lead
+    (supervision office); the change is recorded with its reason."""
+    task = get_object_or_404(KeyTask.objects.filter(plan=current_plan()), number=number)
+    if not can_change_lead(request.user):
+        raise NotAllowed("Only the supervision office may change a task's lead.")
+    serializer = LeadChangeSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    services.task_lead_change(
+        task=task,
+        department=serializer.validated_data["department"],
+        by=request.user,
+        reason=serializer.validated_data["reason"],
+    )
+    refreshed = tasks_with_responsibilities(task.plan).prefetch_related(
+        Prefetch("implementations", queryset=Implementation.objects.select_related("district"))
+    )
+    return Response(KeyTaskDetailSerializer(refreshed.get(pk=task.pk)).data)

@@ -1,0 +1,27 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Department, District
+from tasks_app.workflow.models import Milestone, MilestoneStatus
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    task = django_filters.NumberFilter(field_name="task__number", label=_("Task number"))
+    owner = django_filters.ModelChoiceFilter(
+        field_name="owner",
+        queryset=Department.objects.order_by("position"),
+        to_field_name="code",
+        label=_("Owner department"),
+    )
+    district = django_filters.ModelChoiceFilter(
+        field_name="district",
+        queryset=District.objects.order_by("position"),
+        to_field_name="code",
+        label=_("District"),
+    )
+    status = django_filters.ChoiceFilter(choices=MilestoneStatus.choices, label=_("Status"))
+    title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title contains"))
+
+    class Meta:
+        model = Milestone
+        fields = ["task", "owner", "district", "status", "title"]

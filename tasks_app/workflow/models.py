@@ -1,0 +1,161 @@
+"""The workflow as data: milestones (任务分解) and the progress updates posted on them."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from departments.models import Department, District
+from tasks_app.plan.models import KeyTask
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    SUBMITTED = "submitted", _("submitted for sign-off")
+    COMPLETED = "completed", _("completed")
+
+
+OPEN_STATUSES = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED]
+OPEN_MILESTONE = Q(status__in=["planned", "in_progress", "submitted"])
+
+
+class Rag(models.TextChoices):
+    RED = "red", _("overdue")
+    AMBER = "amber", _("due soon")
+    GREEN = "green", _("on track")
+
+
+class Milestone(models.Model):
+    """A step of a key task (任务分解) owned by one of the task's responsible departments."""
+
+    task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.PROTECT, related_name="milestones")
+    owner = models.ForeignKey(
+        Department, verbose_name=_("owner department"), on_delete=models.PROTECT, related_name="milestones"
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True, related_name="milestones"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    due_date = models.DateField(_("due date"))
+    # The due date first agreed; extensions (延期) move due_date only, so lateness is never erased.
+    baseline_due_date = models.DateField(_("original due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Optimistic locking: every write bumps it; a write naming an older version is refused (409).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        # The indexes follow the real reads (bench/benchmark.py measures them at a million rows):
+        # the board and the reminder scan read open milestones by due date; a liaison's home reads
+        # its department's open, submitted and returned ones by due date.
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="milestone_status_due"),
+            # task_id last: "of this plan's tasks" is then answered from the index alone.
+            models.Index(fields=["owner", "status", "due_date", "task"], name="milestone_owner_status_due"),
+            models.Index(fields=["due_date", "id"], name="milestone_due"),
+            models.Index(fields=["task", "due_date"], name="milestone_task_due"),
+            models.Index(fields=["due_date", "id"], name="milestone_open_due", condition=OPEN_MILESTONE),
+            models.Index(
+                fields=["owner", "due_date", "task"], name="milestone_open_owner_due", condition=OPEN_MILESTONE
+            ),
+            models.Index(
+                fields=["submitted_at", "id"], name="milestone_sign_off_queue", condition=Q(status="submitted")
+            ),
+            models.Index(
+                fields=["owner", "due_date"],
+                name="milestone_returned",
+                condition=Q(status="in_progress") & ~Q(return_reason=""),
+            ),
+        ]
+        permissions = [
+            ("work_on_milestone", _("Start, submit and report progress on a milestone (owner)")),
+            ("approve_milestone", _("Sign off or return a submitted milestone")),
+            ("extend_milestone", _("Change the due date of a started milestone (延期)")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def days_overdue(self, today) -> int:
+        if self.status == MilestoneStatus.COMPLETED or today <= self.due_date:
+            return 0
+        return (today - self.due_date).days
+
+    def rag(self, today) -> str:
+        if self.days_overdue(today) > 0:
+            return Rag.RED
+        if self.status in (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS) and (self.due_date - today).days <= 7:
+            return Rag.AMBER
+        return Rag.GREEN
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class ProgressUpdate(models.Model):
+    """A progress report (进展) posted on a milestone by its owner department."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    # The milestone's task, kept on the update so that "has this department reported on this task
+    # this month" (reminders, the home page, the assessment) is one index probe, not a join.
+    task = models.ForeignKey(
+        KeyTask,
+        verbose_name=_("key task"),
+        on_delete=models.CASCADE,
+        related_name="progress_updates",
+        editable=False,
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    summary = models.TextField(_("summary"))
+    attachment = models.FileField(_("attachment"), upload_to=attachment_path, blank=True, max_length=200)
+    attachment_name = models.CharField(_("attachment file name"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gte=0) & Q(percent__lte=100), name="progress_percent_range"),
+        ]
+        indexes = [models.Index(fields=["task", "department", "created_at"], name="progress_task_department_time")]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} · {self.percent}%"
+
+    def save(self, *args, **kwargs):
+        if self.task_id is None and self.milestone_id is not None:
+            self.task_id = self.milestone.task_id
+        super().save(*args, **kwargs)

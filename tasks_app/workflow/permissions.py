@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.dispatch import receiver
+
+from tasks_app.core.access import has_global, has_object_perm, perm, sync_rows
+from tasks_app.plan.models import KeyTask
+from tasks_app.plan.permissions import (
+    ADD_OWN,
+    can_manage_task_milestones,
+    restricted,
+    task_records_or_own,
+    task_responsibilities_synced,
+    visible_scope,
+)
+from tasks_app.workflow.models import Milestone, ProgressUpdate
+
+WORK_ON = "work_on_milestone"
+
+
+VIEW_MILESTONE = "view_milestone"
+
+
+@receiver(task_responsibilities_synced, dispatch_uid="workflow-milestone-owner-rows")
+def _on_task_responsibilities_synced(sender, *, task, department_ids, **kwargs) -> None:
+    milestone_owner_rows_sync(task, department_ids)
+
+
+def milestone_owner_rows_sync(task: KeyTask, responsible_department_ids: set[int]) -> None:
+    milestones = list(task.milestones.select_related("owner", "district"))
+    if not milestones:
+        return
+    milestone_type = ContentType.objects.get_for_model(Milestone)
+    work_on, view = perm(WORK_ON), perm(VIEW_MILESTONE)
+    wanted: set[tuple[int, int, str]] = set()
+    for milestone in milestones:
+        wanted |= _milestone_rows(milestone, responsible_department_ids, work_on.pk, view.pk)
+    sync_rows(milestone_type, [str(m.pk) for m in milestones], wanted, [WORK_ON, VIEW_MILESTONE])
+
+
+def _milestone_rows(milestone: Milestone, responsible_department_ids, work_on_id: int, view_id: int) -> set:
+    rows = set()
+    if milestone.owner_id in responsible_department_ids:
+        rows.add((milestone.owner.group_id, work_on_id, str(milestone.pk)))
+    if milestone.district_id:
+        rows.add((milestone.district.group_id, view_id, str(milestone.pk)))
+    return rows
+
+
+def milestone_permissions_sync(milestone: Milestone) -> None:
+    """Grant (or move, after an owner or district change) the milestone's own rows."""
+    responsible = set(milestone.task.responsibilities.values_list("department_id", flat=True))
+    wanted = _milestone_rows(milestone, responsible, perm(WORK_ON).pk, perm(VIEW_MILESTONE).pk)
+    sync_rows(ContentType.objects.get_for_model(Milestone), [str(milestone.pk)], wanted, [WORK_ON, VIEW_MILESTONE])
+
+
+def milestones_visible_to(user):
+    """Milestones of the tasks the user's department is responsible for, or tied to its district."""
+    return task_records_or_own(user, Milestone, VIEW_MILESTONE)
+
+
+def progress_updates_visible_to(user):
+    """The updates of the milestones the user may see (an update carries its task: same index)."""
+    scope = visible_scope(user, Milestone, VIEW_MILESTONE)
+    return restricted(ProgressUpdate.objects.all(), scope, own_field="milestone_id")
+
+
+def can_create_milestone(user, task: KeyTask, owner) -> bool:
+    if can_manage_task_milestones(user, task):
+        return True
+    return has_object_perm(user, ADD_OWN, task) and user.groups.filter(pk=owner.group_id).exists()
+
+
+def can_work_on(user, milestone: Milestone) -> bool:
+    return has_object_perm(user, WORK_ON, milestone)
+
+
+def can_edit_planned(user, milestone: Milestone) -> bool:
+    return can_manage_task_milestones(user, milestone.task) or can_work_on(user, milestone)
+
+
+def can_approve(user) -> bool:
+    return has_global(user, "approve_milestone")
+
+
+def can_extend(user) -> bool:
+    return has_global(user, "extend_milestone")
