@@ -8,6 +8,7 @@ from tasks_app.exports import views as export_views
 from tasks_app.plan import views as plan_views
 from tasks_app.reminders import notice_views, overdue_board
 from tasks_app.reminders import views as notification_views
+from tasks_app.workflow import implementation_views as confirmations
 from tasks_app.workflow import task_page
 from tasks_app.workflow import views as workflow_views
 
@@ -30,10 +31,10 @@ urlpatterns = [
         workflow_views.progress_update_attachment,
         name="progress_update_attachment",
     ),
-    path("implementations/<int:pk>/", workflow_views.implementation_detail, name="implementation_detail"),
-    path("implementations/<int:pk>/confirm/", workflow_views.implementation_confirm, name="implementation_confirm"),
-    path("implementations/<int:pk>/reject/", workflow_views.implementation_reject, name="implementation_reject"),
-    path("implementations/<int:pk>/evidence/", workflow_views.implementation_evidence, name="implementation_evidence"),
+    path("implementations/<int:pk>/", confirmations.implementation_detail, name="implementation_detail"),
+    path("implementations/<int:pk>/confirm/", confirmations.implementation_confirm, name="implementation_confirm"),
+    path("implementations/<int:pk>/reject/", confirmations.implementation_reject, name="implementation_reject"),
+    path("implementations/<int:pk>/evidence/", confirmations.implementation_evidence, name="implementation_evidence"),
     path("milestones/<int:pk>/notices/", notice_views.supervision_notice, name="supervision_notice"),
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),

@@ -8,7 +8,8 @@ from typing import Any
 
 from tasks_app.assessment.models import Indicator, IndicatorReport, IndicatorTarget, IndustrialBelt
 from tasks_app.plan.models import Plan
-from tasks_app.plan.plan_io import PlanFilePart, PlanWriter, decimal_text, decimal_value, plan_file_part_register
+from tasks_app.plan.plan_file import PlanFilePart, decimal_text, decimal_value, plan_file_part_register
+from tasks_app.plan.plan_io import PlanWriter
 
 
 def _check(data: dict, district_codes: set, duplicates, problems: list) -> None:

@@ -13,7 +13,8 @@ from tasks_app.core.history import save_with_history
 def indicator_report_submit(*, indicator, district, period: str, value, by, source: str = "") -> IndicatorReport:
     """Report (or correct) a figure. A correction keeps the old value in the history; a figure of
     a published period changes only with the supervision office (its consent is the change)."""
-    from tasks_app.assessment.scoring import Period, period_is_published
+    from tasks_app.assessment.periods import period_is_published
+    from tasks_app.assessment.scoring import Period
 
     period_text = str(Period.parse(period))
     require(

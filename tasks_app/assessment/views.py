@@ -16,19 +16,13 @@ from django_tables2.export import TableExport
 from departments.models import District
 from tasks_app.assessment.forms import IndicatorReportForm, PublishForm
 from tasks_app.assessment.notice_docx import notice_docx
+from tasks_app.assessment.periods import plan_years
 from tasks_app.assessment.permissions import (
     can_publish_assessment,
     can_see_all_assessments,
     indicator_reports_visible_to,
 )
-from tasks_app.assessment.scoring import (
-    Figures,
-    Period,
-    assessment_for,
-    assessment_publish,
-    assessment_visible_to,
-    plan_years,
-)
+from tasks_app.assessment.scoring import Figures, Period, assessment_for, assessment_publish, assessment_visible_to
 from tasks_app.assessment.services import indicator_report_submit
 from tasks_app.assessment.tables import DepartmentScoreTable, DistrictScoreTable
 from tasks_app.core.errors import InvalidState, NotAllowed

@@ -85,7 +85,7 @@ class KeyTask(models.Model):
         verbose_name = _("key task")
         verbose_name_plural = _("key tasks")
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_number_unique_in_plan")]
-        # Granted per task to department groups by tasks_app.permissions (never to single users).
+        # Granted per task to department groups by tasks_app.plan.permissions (never to single users).
         permissions = [
             ("view_task_records", _("See the task's milestones, updates and evidence")),
             ("add_own_milestone", _("Create milestones for one's own department")),

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks_app.plan.plan_io import PlanFileError, plan_file_parse, plan_import
+from tasks_app.plan.plan_file import plan_file_parse
+from tasks_app.plan.plan_io import PlanFileError, plan_import
 
 
 class Command(BaseCommand):

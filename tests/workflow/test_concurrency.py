@@ -49,9 +49,7 @@ def test_simultaneous_writers_one_wins_the_other_is_told(suzhou_plan, demo_accou
     def edit(username, title):
         try:
             barrier.wait()
-            milestone_update(
-                milestone=milestone, by=demo_accounts[username], version=version, changes={"title": title}
-            )
+            milestone_update(milestone=milestone, by=demo_accounts[username], version=version, changes={"title": title})
             outcomes.append("saved")
         except services.StaleVersion:
             outcomes.append("stale")

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from opencc import OpenCC
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PLAN_TEXT = REPO.parent / "shared" / "seeds" / "002_ef77ba9b26bdb342.txt"
 FIXTURE = json.loads(Path(settings.CBEC_DEFAULT_PLAN_FILE).read_text(encoding="utf-8"))
 TASKS = {t["number"]: t for s in FIXTURE["sections"] for t in s["tasks"]}

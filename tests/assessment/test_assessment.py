@@ -27,9 +27,7 @@ def report(code, district_code, period, value):
 def confirm_all(district_code, users, count=17):
     district = District.objects.get(code=district_code)
     for implementation in Implementation.objects.filter(district=district).order_by("task__number")[:count]:
-        implementation_confirm(
-            implementation=implementation, by=users[f"district-{district_code}"], note="已落实"
-        )
+        implementation_confirm(implementation=implementation, by=users[f"district-{district_code}"], note="已落实")
 
 
 def row(result, code, scope="districts"):

@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "9Q2x-7vB!rT4mZp8LwE3nHs6YcJ0uAfD1gKq5"
 DEVELOPMENT_KEY = "dev-insecure-cbec-tracker-key-do-not-use-in-production"  # settings._DEVELOPMENT_SECRET_KEY
 HOST = "tracker.example.gov.cn"
