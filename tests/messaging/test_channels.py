@@ -14,7 +14,7 @@ from django.test import override_settings
 from messaging import DINGTALK, WECOM, configured_channels, send_to_people
 
 from .conftest import messaging_settings
-from .fake_vendor import DING_SEND, WECOM_SEND, WECOM_TOKEN, SilentServer, closed_port_url
+from .fake_vendor import DING_SEND, WECOM_SEND, WECOM_TOKEN, SilentServer, TrickleServer, closed_port_url
 
 BOTH = [WECOM, DINGTALK]
 REPO = Path(__file__).resolve().parents[2]
@@ -44,6 +44,20 @@ def test_server_that_never_answers_gives_a_temporary_failure_within_the_timeout(
     assert result.failed_users == ["someone"]
     assert 0.9 <= elapsed < 1.8
     assert silent.accepted  # the connection was made; only the answer never came
+
+
+def test_server_that_trickles_its_answer_is_cut_off_at_the_deadline(settings):
+    # Each read gets a byte well within the timeout; only the overall deadline ends the wait.
+    trickle = TrickleServer()
+    try:
+        _point(settings, WECOM, trickle.base_url, timeout=1)
+        started = time.monotonic()
+        result = send_to_people(WECOM, ["someone"], "t", "x")
+        elapsed = time.monotonic() - started
+    finally:
+        trickle.close()
+    assert not result.ok and result.temporary and "no answer within 1 s" in result.error
+    assert 0.9 <= elapsed < 1.8
 
 
 @pytest.mark.parametrize(("channel", "send_path"), [(WECOM, WECOM_SEND), (DINGTALK, DING_SEND)])
