@@ -204,7 +204,8 @@ class Channel:
                 failed_users=unique,
             )
         people = [user_id for user_id in unique if self.valid_user_id(user_id)]
-        refused = [user_id for user_id in unique if user_id not in people]
+        accepted_ids = set(people)
+        refused = [user_id for user_id in unique if user_id not in accepted_ids]
         errors = [f"not a valid {self.name} user id: {', '.join(refused)}"] if refused else []
         failed = list(refused)
         message_ids: list[str] = []
@@ -264,6 +265,14 @@ def errcode_of(answer: dict) -> int | None:
         return int(answer.get("errcode", 0))
     except (TypeError, ValueError):
         return None
+
+
+def expires_in_of(answer: dict) -> int:
+    """The token's lifetime in seconds as the vendor states it (7200, the documented value, if garbled)."""
+    try:
+        return int(answer.get("expires_in") or 7200)
+    except (TypeError, ValueError):
+        return 7200
 
 
 def vendor_error(answer: dict) -> str:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Accepted, Channel, Failure, TokenInvalid, errcode_of, vendor_error
+from .base import Accepted, Channel, Failure, TokenInvalid, errcode_of, expires_in_of, vendor_error
 
 WRAPPER = 88
 TOKEN_INVALID = {40014, 42001, 40001}
@@ -78,7 +78,7 @@ class DingTalk(Channel):
     def read_token(self, answer: dict) -> tuple[str, int]:
         code = errcode_of(answer)
         if code == 0 and answer.get("access_token"):
-            return str(answer["access_token"]), int(answer.get("expires_in") or 7200)
+            return str(answer["access_token"]), expires_in_of(answer)
         temporary = _temporary(code) or (code == WRAPPER and _temporary(_sub_code(answer)))
         raise Failure(f"access token: {_error(answer)}", temporary=temporary, concerns_all=True)
 

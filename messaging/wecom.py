@@ -31,7 +31,7 @@ Markdown application messages are shown in the 企业微信 client only (not in 
 
 from __future__ import annotations
 
-from .base import Accepted, Channel, Failure, TokenInvalid, errcode_of, vendor_error
+from .base import Accepted, Channel, Failure, TokenInvalid, errcode_of, expires_in_of, vendor_error
 
 TOKEN_INVALID = {40014, 42001, 40001}
 TEMPORARY = {-1, 45009, 45011, 45033}
@@ -68,7 +68,7 @@ class WeCom(Channel):
     def read_token(self, answer: dict) -> tuple[str, int]:
         code = errcode_of(answer)
         if code == 0 and answer.get("access_token"):
-            return str(answer["access_token"]), int(answer.get("expires_in") or 7200)
+            return str(answer["access_token"]), expires_in_of(answer)
         temporary = code in TEMPORARY
         raise Failure(f"access token: {vendor_error(answer)}", temporary=temporary, concerns_all=True)
 
