@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "departments",
     "tasks_app",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,26 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cbec-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Messages to individual people through 企业微信 / 钉钉 (messaging/). A channel is used only when all of
+# its variables are set; `manage.py check` warns about one that is half set. Access tokens are kept
+# in the cache CACHE_ALIAS names: a cache shared by the processes (Redis) lets them share a token.
+MESSAGING = {
+    "TIMEOUT_SECONDS": float(os.environ.get("MESSAGING_TIMEOUT_SECONDS", "5")),
+    "CACHE_ALIAS": os.environ.get("MESSAGING_CACHE_ALIAS", "default"),
+    "WECOM": {
+        "BASE_URL": os.environ.get("WECOM_BASE_URL", "https://qyapi.weixin.qq.com"),
+        "CORP_ID": os.environ.get("WECOM_CORP_ID", ""),
+        "SECRET": os.environ.get("WECOM_SECRET", ""),
+        "AGENT_ID": os.environ.get("WECOM_AGENT_ID", ""),
+    },
+    "DINGTALK": {
+        "BASE_URL": os.environ.get("DINGTALK_BASE_URL", "https://oapi.dingtalk.com"),
+        "APP_KEY": os.environ.get("DINGTALK_APP_KEY", ""),
+        "APP_SECRET": os.environ.get("DINGTALK_APP_SECRET", ""),
+        "AGENT_ID": os.environ.get("DINGTALK_AGENT_ID", ""),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
