@@ -11,6 +11,7 @@ ensure_venv requirements.txt
 cd "$ROOT"
 
 export DEBUG=1  # demo mode: a development key, and seed_demo is allowed
+export CBEC_PRODUCT_ERROR_PAGES=1  # ...but the product's own 404 / 500 pages, not Django's debug pages
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 PY="$VENV/bin/python"

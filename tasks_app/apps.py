@@ -20,6 +20,7 @@ class TasksAppConfig(AppConfig):
         # a higher one listens).
         from tasks_app.assessment import plan_file  # noqa: F401
         from tasks_app.core import changes
+        from tasks_app.plan import permissions as plan_permissions  # noqa: F401
         from tasks_app.reminders import services as reminders_services  # noqa: F401
         from tasks_app.workflow import permissions as workflow_permissions  # noqa: F401
 

@@ -26,6 +26,7 @@ from tasks_app.assessment.scoring import Figures, Period, assessment_for, assess
 from tasks_app.assessment.services import indicator_report_submit
 from tasks_app.assessment.tables import DepartmentScoreTable, DistrictScoreTable
 from tasks_app.core.errors import InvalidState, NotAllowed
+from tasks_app.core.form_actions import form_errors_apply
 from tasks_app.exports import services as exports
 from tasks_app.plan.models import Implementation, ImplementationStatus
 from tasks_app.plan.permissions import implementations_visible_to
@@ -140,6 +141,8 @@ def assessment_page(request, period: str):
             "publish_form": publish_form,
             "periods": periods,
             "own_only": not result.published and not can_see_all_assessments(request.user),
+            # The notice exists once published; before that only the offices read its draft.
+            "notice_available": result.published or can_see_all_assessments(request.user),
             "rag": rag,
             "rag_choices": [("green", _("green")), ("amber", _("amber")), ("red", _("red"))],
         },
@@ -235,6 +238,10 @@ def _chart(points: list[dict], width=520, height=220, pad=36):
 def indicators_page(request):
     """Trajectories: each city indicator's target path against the reported figures, and for a
     district (its own, or any for the offices) its volume and belt export."""
+    return _indicators_page(request)
+
+
+def _indicators_page(request, *, form=None, status=200):
     plan = _plan()
     figures = Figures(plan)
     years = plan_years(plan)
@@ -262,7 +269,8 @@ def indicators_page(request):
                 for p in figures.path(indicator, district.pk, years)
             ]
             charts.append({"indicator": indicator, "scope": str(district), "chart": _chart(path), "path": path})
-    form = IndicatorReportForm(user=request.user, plan=plan, initial={"period": str(timezone.localdate().year)})
+    if form is None:
+        form = IndicatorReportForm(user=request.user, plan=plan, initial={"period": str(timezone.localdate().year)})
     return render(
         request,
         "assessment/indicators.html",
@@ -270,9 +278,11 @@ def indicators_page(request):
             "plan": plan,
             "charts": charts,
             "district": district,
-            "form": form,
+            # No form for whoever may report nothing (leadership, most liaisons).
+            "form": form if form.may_report else None,
             "districts": District.objects.order_by("position") if can_see_all_assessments(request.user) else [],
         },
+        status=status,
     )
 
 
@@ -285,31 +295,33 @@ def _chart_district(request):
 
 @require_POST
 def indicator_report_page(request):
+    """Save a figure; any problem comes back on the page with the typed input kept."""
     plan = _plan()
     form = IndicatorReportForm(request.POST, user=request.user, plan=plan)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            indicator_report_submit(
-                indicator=data["indicator"],
-                district=data["district"],
-                period=data["period"],
-                value=data["value"],
-                source=data["source"],
-                by=request.user,
-            )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from None
-        except InvalidState as error:
-            messages.error(request, str(error))
-            return redirect("tasks_app:indicators")
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Figure saved."))
-            return redirect("tasks_app:indicators")
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    if not form.may_report:
+        raise PermissionDenied(_("You do not report figures."))
+    if not form.is_valid():
+        return _indicators_page(request, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        indicator_report_submit(
+            indicator=data["indicator"],
+            district=data["district"],
+            period=data["period"],
+            value=data["value"],
+            source=data["source"],
+            by=request.user,
+        )
+    except NotAllowed as error:
+        form.add_error("district", str(error))
+        return _indicators_page(request, form=form, status=403)
+    except InvalidState as error:
+        form.add_error(None, str(error))
+        return _indicators_page(request, form=form, status=409)
+    except ValidationError as error:
+        form_errors_apply(form, error)
+        return _indicators_page(request, form=form, status=400)
+    messages.success(request, _("Figure saved."))
     return redirect("tasks_app:indicators")
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.dispatch import Signal, receiver  # noqa: F401
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal, receiver
 from guardian.models import GroupObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
@@ -170,3 +171,26 @@ def can_confirm(user, implementation: Implementation) -> bool:
 
 def can_reject_confirmation(user) -> bool:
     return has_global(user, "reject_implementation")
+
+
+# --- permission rows follow every change of responsibilities, whatever made it --------------------
+# The services, the plan import and the Django admin all save TaskResponsibility rows: the rows of
+# access are recomputed on the save itself, so no path (an admin inline, a shell, a future import)
+# can leave a department without access to its task or keep a removed one in.
+
+
+@receiver(post_save, sender="tasks_app.TaskResponsibility", dispatch_uid="plan-responsibility-saved")
+@receiver(post_delete, sender="tasks_app.TaskResponsibility", dispatch_uid="plan-responsibility-deleted")
+def _on_responsibility_changed(sender, instance, raw=False, **kwargs) -> None:
+    if raw:  # loaddata: the rows are restored as they were
+        return
+    task = KeyTask.objects.filter(pk=instance.task_id).first()
+    if task is not None:
+        task_permissions_sync(task)
+
+
+@receiver(post_save, sender="tasks_app.Implementation", dispatch_uid="plan-implementation-saved")
+def _on_implementation_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or (not created and update_fields is not None and "district" not in update_fields):
+        return
+    implementation_permissions_sync(Implementation.objects.filter(pk=instance.pk).select_related("district"))

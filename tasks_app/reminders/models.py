@@ -25,6 +25,16 @@ class ReminderKind(models.TextChoices):
 ESCALATION_LABELS = {1: _("催办"), 2: _("督办"), 3: _("通报")}
 
 
+def escalation_label(level: int | None) -> str:
+    """The named level of the 督办 scheme — 催办, 督办, 通报 — with the round once 通报 repeats
+    (every further interval overdue is another round of 通报): "通报（第2轮）". Empty for none."""
+    if not level:
+        return ""
+    if level <= 3:
+        return str(ESCALATION_LABELS[level])
+    return _("%(label)s (round %(round)s)") % {"label": ESCALATION_LABELS[3], "round": level - 2}
+
+
 class Reminder(models.Model):
     """One reminder: a (subject, kind, occurrence) that exists at most once — the database says so.
 
@@ -88,7 +98,7 @@ class Reminder(models.Model):
 
     @property
     def level_label(self) -> str:
-        return str(ESCALATION_LABELS.get(min(self.level, 3), "")) if self.level else ""
+        return escalation_label(self.level)
 
     @property
     def due_date(self) -> dt.date | None:

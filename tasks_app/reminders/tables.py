@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tasks_app.reminders.models import escalation_label
 from tasks_app.workflow.models import Milestone
 
 
@@ -53,6 +54,12 @@ class OverdueTable(tables.Table):
     def render_last_reminder_at(self, value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
+    def render_escalation_level(self, value):
+        return escalation_label(value) or "—"
+
+    def value_escalation_level(self, value):
+        return escalation_label(value)
+
     def render_days_overdue(self, record):
         return record.days_overdue(self.as_of)
 
@@ -72,7 +79,7 @@ class OverdueTable(tables.Table):
                 str(milestone.district) if milestone.district_id else "",
                 milestone.due_date,
                 milestone.days_overdue(self.as_of),
-                milestone.escalation_level,
+                escalation_label(milestone.escalation_level),
                 timezone.localtime(milestone.last_reminder_at) if milestone.last_reminder_at else None,
                 milestone.get_status_display(),
             ]

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from tasks_app.core.people import person_label
+
 register = template.Library()
 
 
@@ -25,3 +27,9 @@ def loc_other(obj, field: str = "name"):
     if (get_language() or "").startswith("en"):
         return getattr(obj, field, "")
     return getattr(obj, f"{field}_en", "")
+
+
+@register.filter
+def person(user) -> str:
+    """A person by name and unit: ``{{ record.history_user|person }}``."""
+    return person_label(user)

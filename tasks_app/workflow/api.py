@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,7 +23,12 @@ from tasks_app.plan.selectors import current_plan, plan_task_ids, tasks_with_res
 from tasks_app.workflow import services
 from tasks_app.workflow.filters import MilestoneFilter
 from tasks_app.workflow.models import Milestone, ProgressUpdate
-from tasks_app.workflow.permissions import milestones_visible_to, progress_updates_visible_to
+from tasks_app.workflow.permissions import (
+    can_edit_planned,
+    can_extend,
+    milestones_visible_to,
+    progress_updates_visible_to,
+)
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -194,6 +200,9 @@ class MilestoneViewSet(
     @extend_schema(request=MilestonePatchSerializer, responses=MilestoneSerializer)
     def partial_update(self, request, pk=None):
         milestone = self.get_object()
+        # Authorisation before the body is read: a reader hears 403, whatever version it sent.
+        if not (can_edit_planned(request.user, milestone) or can_extend(request.user)):
+            raise NotAllowed(_("You may not edit this milestone."))
         serializer = MilestonePatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)

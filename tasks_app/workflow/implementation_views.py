@@ -34,7 +34,11 @@ def _implementation_page(request, implementation, *, status=200, confirm_form=No
     context = {
         "implementation": implementation,
         "task": implementation.task,
-        "history": history_rows(implementation),
+        # Whoever sees the record may download its evidence (implementation_evidence).
+        "history": history_rows(
+            implementation,
+            file_urls={"evidence": reverse("tasks_app:implementation_evidence", kwargs={"pk": implementation.pk})},
+        ),
         "confirm_form": (confirm_form or ConfirmForm()) if can_confirm(user, implementation) else None,
         "reject_form": (reject_form or RejectForm())
         if can_reject_confirmation(user) and implementation.status == "confirmed"

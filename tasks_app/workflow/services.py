@@ -38,12 +38,17 @@ def _locked_milestone(milestone: Milestone, expected_version: int | None = None)
         .select_related("task", "owner", "district")
         .get(pk=milestone.pk)
     )
-    if expected_version is not None and locked.version != expected_version:
+    if expected_version is not None:
+        _check_version(locked, expected_version)
+    return locked
+
+
+def _check_version(milestone: Milestone, expected_version: int) -> None:
+    if milestone.version != expected_version:
         raise StaleVersion(
             _("The milestone was changed by someone else (version %(current)s, you sent %(sent)s). Reload it.")
-            % {"current": locked.version, "sent": expected_version}
+            % {"current": milestone.version, "sent": expected_version}
         )
-    return locked
 
 
 def _check_owner(task: KeyTask, owner: Department) -> None:
@@ -94,12 +99,14 @@ EDITABLE_WHILE_PLANNED = {"title", "description", "due_date", "district", "owner
 def milestone_update(*, milestone: Milestone, by, version: int, changes: dict, reason: str = "") -> Milestone:
     """Edit a milestone. While planned: its editors change any field (the due date becomes the new
     baseline). Once started: only the supervision office moves the due date (延期), with a reason."""
-    milestone = _locked_milestone(milestone, version)
+    milestone = _locked_milestone(milestone)
+    # The actor first: someone who could never edit it hears 403 — before a stale version (409) or a
+    # closed state (409) tells them anything about the milestone's life.
+    require(can_edit_planned(by, milestone) or can_extend(by), _("You may not edit this milestone."))
+    _check_version(milestone, version)
     unknown = set(changes) - EDITABLE_WHILE_PLANNED
     if unknown:
         raise ValidationError({field: _("This field cannot be changed here.") for field in unknown})
-    # The actor first: someone who could never edit it hears 403, an editor facing a closed state 409.
-    require(can_edit_planned(by, milestone) or can_extend(by), _("You may not edit this milestone."))
     if milestone.status == MilestoneStatus.COMPLETED:
         raise InvalidState(_("A completed milestone cannot be changed."))
 
@@ -198,8 +205,11 @@ def milestone_transition(*, milestone: Milestone, action: str, by, note: str = "
 def progress_update_create(*, milestone: Milestone, by, percent: int, summary: str, attachment=None) -> ProgressUpdate:
     milestone = _locked_milestone(milestone)
     require(can_work_on(by, milestone), _("Only the owner department may report progress on it."))
-    if milestone.status == MilestoneStatus.COMPLETED:
-        raise InvalidState(_("The milestone is completed; no more updates."))
+    if milestone.status != MilestoneStatus.IN_PROGRESS:
+        raise InvalidState(
+            _("Progress is reported on a milestone under way; this one is %(status)s.")
+            % {"status": milestone.get_status_display()}
+        )
     update = ProgressUpdate(
         milestone=milestone, department=milestone.owner, percent=percent, summary=summary, author=by
     )

@@ -64,14 +64,19 @@ def milestone_visible_or_404(user, pk: int):
     return get_object_or_404(queryset, pk=pk)
 
 
-def _owner_choices(user, task: KeyTask):
-    """The departments the user may create a milestone for on this task."""
-    departments = task.departments.order_by("position")
+def _owner_choices(user, task: KeyTask, *, also_id: int | None = None):
+    """The departments the user may create a milestone for on this task (plus ``also_id``, the
+    current owner on the edit form), each once: chosen by id, not by OR-ing two querysets whose
+    join through the responsibilities would list a department once per row of the join."""
     if can_manage_task_milestones(user, task):
-        return departments
-    if can_add_own_milestone(user, task):
-        return departments.filter(group__user=user)
-    return Department.objects.none()
+        ids = set(task.responsibilities.values_list("department_id", flat=True))
+    elif can_add_own_milestone(user, task):
+        ids = set(task.responsibilities.filter(department__group__user=user).values_list("department_id", flat=True))
+    else:
+        ids = set()
+    if also_id is not None:
+        ids.add(also_id)
+    return Department.objects.filter(pk__in=ids).order_by("position", "code")
 
 
 class MilestoneListView(SingleTableMixin, FilterView):
@@ -139,7 +144,8 @@ def milestone_page(request, milestone, *, status=200, **forms):
         MilestoneStatus.IN_PROGRESS,
         MilestoneStatus.SUBMITTED,
     ) and can_extend(user)
-    can_work = can_work_on(user, milestone) and milestone.status != MilestoneStatus.COMPLETED
+    # Progress is reported while the work is under way: not before it starts, not once it is handed in.
+    can_work = can_work_on(user, milestone) and milestone.status == MilestoneStatus.IN_PROGRESS
     may_approve = can_approve(user) and milestone.status == MilestoneStatus.SUBMITTED
     actions = []
     if can_work_on(user, milestone):
@@ -167,7 +173,7 @@ def milestone_page(request, milestone, *, status=200, **forms):
                 instance=milestone,
                 task=milestone.task,
                 initial={"version": milestone.version},
-                owner_choices=_owner_choices(user, milestone.task) | Department.objects.filter(pk=milestone.owner_id),
+                owner_choices=_owner_choices(user, milestone.task, also_id=milestone.owner_id),
             )
         )
         if can_edit
