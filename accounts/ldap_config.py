@@ -5,12 +5,12 @@ import json
 
 from django.core.exceptions import ImproperlyConfigured
 
-from departments.roles import (
-    DEPARTMENT_GROUP_PREFIX,
-    DISTRICT_GROUP_PREFIX,
-    LEADERSHIP_GROUP,
-    SUPERVISION_GROUP,
-)
+# The group names of departments.roles, repeated here: the settings import this module before the
+# app registry is ready, and departments.roles imports the auth models (a test keeps them equal).
+DEPARTMENT_GROUP_PREFIX = "department:"
+DISTRICT_GROUP_PREFIX = "district:"
+SUPERVISION_GROUP = "supervision-office"
+LEADERSHIP_GROUP = "leadership"
 
 BACKEND = "accounts.ldap_backend.DirectoryBackend"
 

@@ -146,6 +146,11 @@ def apply_directory_groups(user, group_dns, mapping: dict[str, str]) -> set[str]
 
 
 def mark_directory_account(user, dn: str) -> None:
+    """The directory owns this account's password from now on: a local password it may have had
+    (an account created here before the directory was connected) stops working."""
+    if user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
     profile = ensure_profile(user)
     if profile.directory_dn != dn:
         profile.directory_dn = dn

@@ -19,10 +19,10 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
+        language = saved.language or settings.LANGUAGE_CODE
+        translation.activate(language)  # the message below already in the chosen language
         messages.success(request, _("Your profile has been saved."))
         response = redirect("accounts:profile")
-        language = saved.language or settings.LANGUAGE_CODE
-        translation.activate(language)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
                             samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE)
         return response

@@ -78,6 +78,7 @@ userPassword: {PASSWORDS["bob"]}
 dn: {CUSTOMS_GROUP}
 objectClass: groupOfNames
 cn: customs
+member: {ROOT_DN}
 member: uid=alice,{USERS_BASE}
 
 dn: {SIP_GROUP}

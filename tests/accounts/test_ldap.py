@@ -69,7 +69,7 @@ def test_directory_sign_in_maps_groups_and_a_removed_membership_loses_access(dir
     from django.contrib.auth.models import Group
 
     # A group given by hand but not by the directory is taken away at sign-in.
-    alice = get_user_model().objects.create(username="alice")
+    alice = get_user_model().objects.create_user(username="alice", password="old-local-password")
     alice.groups.add(Group.objects.get(name="department:commerce"))
 
     client, response = sign_in("alice", PASSWORDS["alice"])
@@ -79,7 +79,8 @@ def test_directory_sign_in_maps_groups_and_a_removed_membership_loses_access(dir
     assert (alice.first_name, alice.last_name, alice.email) == ("Alice", "Wang", "alice@example.gov.cn")
     assert unit_groups(alice) == {"department:customs", "district:sip"}
     assert user_roles(alice) == {Role.LIAISON, Role.DISTRICT}
-    assert not alice.has_usable_password()
+    assert not alice.has_usable_password()  # the local password no longer signs in
+    assert sign_in("alice", "old-local-password")[1].status_code == 200
     assert alice.profile.directory_dn == f"uid=alice,{USERS_BASE}"
     assert client.get("/").status_code == 200
     # The directory changes the password, not this site.
@@ -132,8 +133,8 @@ def _backends_with(env):
     base.update(DJANGO_SETTINGS_MODULE="cbec_tracker.settings", DEBUG="1", **env)
     return subprocess.run(
         [sys.executable, "manage.py", "shell", "-c",
-         "from django.conf import settings; print(settings.AUTHENTICATION_BACKENDS); "
-         "print(settings.LDAP_UNIT_GROUPS)"],
+         "from django.conf import settings; print('BACKENDS', settings.AUTHENTICATION_BACKENDS); "
+         "print('GROUPS', settings.LDAP_UNIT_GROUPS)"],
         cwd=REPO, env=base, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
     )
 
@@ -145,8 +146,8 @@ def test_settings_switch_the_directory_on_only_with_a_server_uri(slapd):
 
     result = _backends_with(slapd.environment(UNIT_GROUPS))
     assert result.returncode == 0, result.stderr
-    backends = result.stdout.splitlines()[0]
-    assert backends == str(
+    backends = next(line for line in result.stdout.splitlines() if line.startswith("BACKENDS "))
+    assert backends == "BACKENDS " + str(
         [
             "axes.backends.AxesStandaloneBackend",
             "accounts.ldap_backend.DirectoryBackend",
@@ -159,3 +160,11 @@ def test_settings_switch_the_directory_on_only_with_a_server_uri(slapd):
     result = _backends_with({**slapd.environment('{"cn=x,dc=example": "somebody-else"}')})
     assert result.returncode != 0
     assert "not a unit group" in result.stderr
+
+
+def test_group_names_match_the_roles_module():
+    from accounts import ldap_config
+    from departments import roles
+
+    for name in ["DEPARTMENT_GROUP_PREFIX", "DISTRICT_GROUP_PREFIX", "SUPERVISION_GROUP", "LEADERSHIP_GROUP"]:
+        assert getattr(ldap_config, name) == getattr(roles, name)
