@@ -86,7 +86,7 @@ def test_directory_sign_in_maps_groups_and_a_removed_membership_loses_access(dir
     # The directory changes the password, not this site.
     page = client.get("/accounts/password/")
     assert page.status_code == 200
-    assert [t.name for t in page.templates][0] == "accounts/password_directory.html"
+    assert page.templates[0].name == "accounts/password_directory.html"
     assert "请在统一身份认证目录中修改密码" in page.content.decode()
 
     directory.modify(f"dn: {CUSTOMS_GROUP}\nchangetype: modify\ndelete: member\nmember: uid=alice,{USERS_BASE}\n")
@@ -104,7 +104,7 @@ def test_directory_sign_in_maps_groups_and_a_removed_membership_loses_access(dir
 
 def test_wrong_directory_passwords_count_toward_the_lockout(directory, settings):
     settings.AXES_FAILURE_LIMIT = 3
-    client, response = sign_in("bob", PASSWORDS["bob"])
+    _, response = sign_in("bob", PASSWORDS["bob"])
     assert response.status_code == 302
     assert unit_groups(get_user_model().objects.get(username="bob")) == {"district:sip"}
 
