@@ -6,6 +6,7 @@ Python. Production sets DEBUG off, SECRET_KEY, DATABASE_URL and REDIS_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,9 @@ if not SECRET_KEY:
     SECRET_KEY = _DEVELOPMENT_SECRET_KEY
 elif not DEBUG and (SECRET_KEY == _DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
+elif not DEBUG and SECRET_KEY.startswith("change-me"):
+    # The placeholder of .env.example is long enough, but public.
+    raise ImproperlyConfigured("SECRET_KEY is the placeholder of .env.example; set a random one.")
 
 # The product's own 404 / 500 pages also with DEBUG on (the demo sets it; developers keep Django's).
 CBEC_PRODUCT_ERROR_PAGES = env_bool("CBEC_PRODUCT_ERROR_PAGES", False)
@@ -58,7 +62,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Still imported by tasks_app/api/auth.py (the old, now unrouted token view); its tokens are no
+    # longer accepted: API tokens are knox's (expiring, hashed, revocable).
     "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "django_filters",
     "django_tables2",
@@ -68,6 +75,7 @@ INSTALLED_APPS = [
     "departments",
     "tasks_app",
     "messaging",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle sessions end; activity and the signed-in language are recorded.
+    "accounts.middleware.SessionActivityMiddleware",
     "cbec_tracker.middleware.PageLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cbec_tracker.middleware.ProductErrorPagesMiddleware",
@@ -128,12 +138,38 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 
+# Directory sign-in (LDAP), only when LDAP_SERVER_URI is set; needs requirements-ldap.txt. The
+# directory's backend goes right before ModelBackend; LDAP_UNIT_GROUPS maps directory groups to the
+# department / district groups (accounts.ldap_config, .env.example).
+LDAP_SERVER_URI = os.environ.get("LDAP_SERVER_URI", "")
+LDAP_UNIT_GROUPS: dict[str, str] = {}
+if LDAP_SERVER_URI:
+    from accounts.ldap_config import backends as _ldap_backends
+    from accounts.ldap_config import directory_settings as _directory_settings
+
+    globals().update(_directory_settings(os.environ))
+    AUTHENTICATION_BACKENDS = _ldap_backends(AUTHENTICATION_BACKENDS)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Passwords set through forms; the demo password (cbec-demo-2026) passes these.
+# Sessions end after SESSION_IDLE_MINUTES without a request (accounts.middleware), and expire in the
+# session store and the browser after as long without activity.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# API tokens (django-rest-knox): hashed in the database, expiring, ended by a password change.
+API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks_app:home"
@@ -145,10 +181,12 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, tell axes how many proxies to trust for the client address.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The lockout page (and the API's 429) says when to try again.
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client address: X-Forwarded-For is believed only through TRUSTED_PROXY_COUNT reverse proxies
+# (default 0: ignored, REMOTE_ADDR is the client). AXES_PROXY_COUNT is the former name.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("AXES_PROXY_COUNT") or "0")
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 
 # Guardian: no anonymous user object; every page requires login.
 ANONYMOUS_USER_NAME = None
@@ -272,7 +310,7 @@ MESSAGING = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes an anonymous call a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
