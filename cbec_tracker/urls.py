@@ -11,5 +11,6 @@ urlpatterns = [
     # The language can be switched on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include("tasks_app.api.urls")),
+    path("calendar/", include("workdays.urls")),
     path("", include("tasks_app.urls")),
 ]
