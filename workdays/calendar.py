@@ -6,11 +6,11 @@ Where a year's days come from, in order:
 2. For the years the ``chinesecalendar`` package knows (``PACKAGE_YEARS``: 2004–2026 in 1.11.0, read
    from its data, see below) the package's arrangement: statutory holidays with their 调休 weekend
    working days.
-3. For any other year whose official arrangement has been entered in the table (at least one row
-   that is not a local day off): weekends off, and the table rows.
-4. Otherwise the fallback rule: weekends and the fixed-date statutory holidays (元旦 1 Jan,
-   劳动节 1 May, 国庆 1–3 Oct) are days off. ``year_source()`` says "fallback" and
-   ``missing_years()`` lists such years, so that the supervision office is told.
+3. Any other year: weekends and the fixed-date statutory holidays (元旦 1 Jan, 劳动节 1 May — and
+   2 May from 2025, by the 2024 revision of the holiday rules —, 国庆 1–3 Oct) are days off, then the
+   table rows. If the year's official arrangement has been entered (at least one row that is not a
+   local day off) ``year_source()`` says "table"; otherwise "fallback", and ``missing_years()``
+   lists the year, so that the supervision office is told.
 
 Speed: each year is built once per process into a flag per day and a running count, so
 ``is_working_day`` is two dictionary look-ups and ``working_days_between`` is arithmetic. The table is
@@ -102,9 +102,15 @@ _KNOWN_NAMES = {
     "Anti-Fascist 70th Day": _("70th anniversary of the victory of the War of Resistance"),
 }
 
-# The fallback rule's days off besides weekends: the statutory holidays on fixed Gregorian dates.
+# The fallback rule's days off besides weekends: the statutory holidays on fixed Gregorian dates
+# (全国年节及纪念日放假办法). Its 2024 revision, in force from 2025, made 2 May a holiday too.
 _FALLBACK_FIXED = {(1, 1): "New Year's Day", (5, 1): "Labour Day", (10, 1): "National Day",
                    (10, 2): "National Day", (10, 3): "National Day"}  # fmt: skip
+_FALLBACK_FIXED_FROM_2025 = {**_FALLBACK_FIXED, (5, 2): "Labour Day"}
+
+
+def _fixed_holidays(year: int) -> dict[tuple[int, int], str]:
+    return _FALLBACK_FIXED_FROM_2025 if year >= 2025 else _FALLBACK_FIXED
 
 
 def display_name(name: str | None) -> str | None:
@@ -246,6 +252,7 @@ def _build(year: int) -> _Year:
     length = (dt.date(year, 12, 31) - first).days + 1
     working = bytearray(length)
     marks: dict[dt.date, tuple[str, str]] = {}
+    fixed = _fixed_holidays(year)
     for i in range(length):
         day = first + dt.timedelta(days=i)
         if source == SOURCE_PACKAGE:
@@ -253,10 +260,13 @@ def _build(year: int) -> _Year:
             if name:
                 marks[day] = (HOLIDAY if off else WORKDAY, name)
         else:
+            # The table's years start from the fallback rule too: every arrangement keeps the fixed
+            # statutory days off, so a table holding only part of a year cannot make 1 January a
+            # working day.
             off = day.weekday() >= 5
-            if source == SOURCE_FALLBACK and (day.month, day.day) in _FALLBACK_FIXED:
+            if (day.month, day.day) in fixed:
                 off = True
-                marks[day] = (HOLIDAY, _FALLBACK_FIXED[(day.month, day.day)])
+                marks[day] = (HOLIDAY, fixed[(day.month, day.day)])
         working[i] = 0 if off else 1
     for row in rows:
         working[(row.date - first).days] = 1 if row.kind == WORKDAY else 0
