@@ -17,6 +17,10 @@ Speed: each year is built once per process into a flag per day and a running cou
 read in one query per cache generation. A change to ``CalendarDay`` clears this process's cache at
 once (signals in ``workdays.signals``) and writes a new version token in Django's cache; other
 processes compare that token at most every ``VERSION_CHECK_SECONDS`` and rebuild when it moved.
+When Django's cache is process-local (LocMemCache, the project's default), the token cannot reach
+other processes, so they compare the table's newest history row instead (one query per check).
+Writes that bypass model signals (``QuerySet.update``, ``bulk_create``, SQL) are seen by no one:
+go through ``workdays.services`` or the admin, or call ``invalidate()`` after them.
 """
 
 from __future__ import annotations
@@ -31,7 +35,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -177,7 +184,19 @@ _lock = threading.RLock()
 _UNREAD = object()
 
 
+def _cache_is_shared() -> bool:
+    """Whether other processes read the same Django cache. The project's default cache is Django's
+    in-process LocMemCache (no CACHES setting), which no other process sees."""
+    return not isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache | DummyCache)
+
+
 def _shared_version() -> object:
+    if not _cache_is_shared():
+        # No shared cache: the newest history row of the table stands in for the token (simple_history
+        # writes one on every save and delete) — one indexed query per check.
+        from .models import CalendarDay
+
+        return ("history", CalendarDay.history.aggregate(last=Max("history_id"))["last"])
     try:
         return cache.get(VERSION_KEY)
     except Exception:  # a cache server that is down must not take the calendar with it
