@@ -30,7 +30,7 @@ def month_section(html, month):
 
 def day_cell(html, day):
     section = month_section(html, day.month)
-    pattern = r'<td class="day([^"]*)"[^>]*>\s*<span class="num">' + str(day.day) + r"</span>(.*?)</td>"
+    pattern = r'<td class="day([^"]*)"[^>]*>\s*<span class="wd-num">' + str(day.day) + r"</span>(.*?)</td>"
     match = re.search(pattern, section, re.S)
     assert match, day
     return match.group(1).split(), match.group(0)
