@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tasks_app",
     "messaging",
     "accounts",
+    "workdays",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,15 @@ CBEC_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("CBEC_DELIVERY_MAX_ATTEMPTS", "5
 CBEC_EXPORT_INLINE_ROWS = int(os.environ.get("CBEC_EXPORT_INLINE_ROWS", "5000"))
 CBEC_DELIVERY_CLAIM_MINUTES = 10
 CBEC_WEBHOOK_TIMEOUT_SECONDS = 5
+
+# Working days (workdays app): offsets before a due date for "due soon", days of grace before a
+# milestone is overdue, escalation every N days overdue; with REMINDER_DAYS_ARE_WORKING_DAYS these
+# count working days of the Chinese calendar (workdays.calendar), else calendar days. Read them
+# through workdays.settings_values(), which checks them.
+WORKDAYS_DUE_SOON_OFFSETS = os.environ.get("WORKDAYS_DUE_SOON_OFFSETS", "5,1")
+WORKDAYS_OVERDUE_GRACE = int(os.environ.get("WORKDAYS_OVERDUE_GRACE", "0"))
+WORKDAYS_ESCALATION_INTERVAL = int(os.environ.get("WORKDAYS_ESCALATION_INTERVAL", "5"))
+REMINDER_DAYS_ARE_WORKING_DAYS = env_bool("REMINDER_DAYS_ARE_WORKING_DAYS", True)
 
 # Departments that report the city's indicator figures (the data sources: 市商务局, 苏州海关).
 CBEC_CITY_DATA_DEPARTMENTS = os.environ.get("CBEC_CITY_DATA_DEPARTMENTS", "commerce,customs").split(",")

@@ -16,5 +16,6 @@ urlpatterns = [
     # Expiring, revocable tokens (knox); before the include so it takes precedence over the old view.
     path("api/v1/auth/token/", ObtainExpiringToken.as_view(), name="api-token"),
     path("api/v1/", include("tasks_app.api.urls")),
+    path("calendar/", include("workdays.urls")),
     path("", include("tasks_app.urls")),
 ]
