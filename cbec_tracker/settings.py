@@ -62,9 +62,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    # Still imported by tasks_app/api/auth.py (the old, now unrouted token view); its tokens are no
-    # longer accepted: API tokens are knox's (expiring, hashed, revocable).
-    "rest_framework.authtoken",
     "knox",
     "drf_spectacular",
     "django_filters",

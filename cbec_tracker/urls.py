@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # The language can be switched on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    # Expiring, revocable tokens (knox); before the include so it takes precedence over the old view.
+    # Expiring, revocable tokens (knox).
     path("api/v1/auth/token/", ObtainExpiringToken.as_view(), name="api-token"),
     path("api/v1/", include("tasks_app.api.urls")),
     path("calendar/", include("workdays.urls")),

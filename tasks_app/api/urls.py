@@ -4,7 +4,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from tasks_app.api.auth import LockoutAwareObtainAuthToken
 from tasks_app.assessment import api as assessment_api
 from tasks_app.plan import api as plan_api
 from tasks_app.reminders import api as reminders_api
@@ -22,7 +21,6 @@ router.register("indicator-reports", assessment_api.IndicatorReportViewSet, base
 router.register("overdue", reminders_api.OverdueViewSet, basename="overdue")
 
 urlpatterns = [
-    path("auth/token/", LockoutAwareObtainAuthToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("assessment/<str:period>/publish/", assessment_api.assessment_publish_view, name="api-assessment-publish"),
     path("assessment/<str:period>/", assessment_api.assessment_detail, name="api-assessment"),

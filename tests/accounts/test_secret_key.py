@@ -2,7 +2,7 @@
 
 import re
 
-from tests.test_settings_production import GOOD_KEY, HOST, REPO, manage
+from tests.project.test_settings_production import GOOD_KEY, HOST, REPO, manage
 
 
 def test_env_example_placeholder_key_is_refused():
