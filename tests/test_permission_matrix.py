@@ -120,7 +120,12 @@ def view_milestone(name):
     return web, api
 
 
-def edit_title(name):
+def edit_title(name, stale=False):
+    """Change the title; ``stale``: with a version that is not the current one (409 for an editor)."""
+
+    def version(m):
+        return m.version + 1 if stale else m.version  # any version but the current one
+
     def web(client, world):
         m = _milestone(world, name)
         data = {
@@ -129,13 +134,13 @@ def edit_title(name):
             "district": m.district_id or "",
             "due_date": m.due_date.isoformat(),
             "description": "",
-            "version": m.version,
+            "version": version(m),
         }
         return client.post(reverse("tasks_app:milestone_edit", kwargs={"pk": m.pk}), data)
 
     def api(client, world):
         m = _milestone(world, name)
-        return client.patch(f"/api/v1/milestones/{m.pk}/", {"title": "新标题", "version": m.version}, format="json")
+        return client.patch(f"/api/v1/milestones/{m.pk}/", {"title": "新标题", "version": version(m)}, format="json")
 
     return web, api
 
@@ -269,6 +274,15 @@ MATRIX = {
     "create milestone for commerce": (create_milestone("commerce"), row(OK, 403, OK, 403, 403, 403, 403, 403)),
     "edit planned customs milestone": (edit_title("planned_customs_sip"), row(OK, 403, OK, OK, 403, 404, 403, 404)),
     "edit planned commerce milestone": (edit_title("planned_commerce"), row(OK, 403, OK, 403, 403, 404, 404, 404)),
+    # Authorisation before the version: the read-only leader hears 403, not "someone else changed it".
+    "edit with a stale version": (
+        edit_title("started_customs", stale=True),
+        row(403, 403, 403, 403, 403, 404, 404, 404),
+    ),
+    "edit planned milestone with a stale version": (
+        edit_title("planned_customs_sip", stale=True),
+        row(409, 403, 409, 409, 403, 404, 403, 404),
+    ),
     "edit started milestone's title": (edit_title("started_customs"), row(403, 403, 403, 403, 403, 404, 404, 404)),
     "edit completed milestone": (edit_title("completed_customs"), row(409, 403, 409, 409, 403, 404, 404, 404)),
     "extend started milestone": (extend("started_customs"), row(OK, 403, 403, 403, 403, 404, 404, 404)),
@@ -292,6 +306,9 @@ MATRIX = {
     "unknown action": (transition("started_customs", "finish"), row(400, 400, 400, 400, 400, 404, 404, 404)),
     "post progress update": (post_update("started_customs"), row(403, 403, 403, OK, 403, 404, 404, 404)),
     "post update on completed": (post_update("completed_customs"), row(403, 403, 403, 409, 403, 404, 404, 404)),
+    # Progress is reported while the work is under way: not before it starts, not once handed in.
+    "post update on submitted": (post_update("submitted_customs"), row(403, 403, 403, 409, 403, 404, 404, 404)),
+    "post update on planned": (post_update("planned_customs_sip"), row(403, 403, 403, 409, 403, 404, 403, 404)),
     "download update attachment": (download_attachment(), row(OK, OK, OK, OK, OK, 404, 404, 404)),
     "view SIP implementation": (view_implementation("pending_sip"), row(OK, OK, OK, OK, OK, 404, OK, 404)),
     "confirm SIP implementation": (confirm("pending_sip"), row(403, 403, 403, 403, 403, 404, OK, 404)),
@@ -463,3 +480,81 @@ def test_removing_a_department_from_a_task_revokes_its_access_at_once(world, dem
     assert (view_web if channel == "web" else view_api)(
         _client(channel, demo_accounts["liaison-amr"]), world
     ).status_code == 200
+
+
+# --- the admin path: responsibilities changed in the Django admin move access like the services ------
+
+
+def _admin_client(demo_accounts):
+    client = Client()
+    client.force_login(demo_accounts["admin"])
+    return client
+
+
+@pytest.mark.parametrize("channel", ["web", "api"])
+def test_a_responsibility_added_or_removed_in_the_admin_moves_access_at_once(world, demo_accounts, channel):
+    """The admin adds 市侨办 to task 5 and then removes it again: the liaison's answers follow the
+    matrix of a responsible department (create for itself, see the records), then of an outsider."""
+    qiaolian_department = Department.objects.get(code="qiaolian")
+    admin = _admin_client(demo_accounts)
+    qiaolian = _client(channel, demo_accounts["liaison-qiaolian"])
+    view_web, view_api = view_milestone("planned_commerce")
+    view = view_web if channel == "web" else view_api
+    create_web, create_api = create_milestone("qiaolian")
+    create = create_web if channel == "web" else create_api
+    assert view(qiaolian, world).status_code == 404
+
+    added = admin.post(
+        "/admin/tasks_app/taskresponsibility/add/",
+        {"task": world.task.pk, "department": qiaolian_department.pk, "role": "co", "position": 99},
+    )
+    assert added.status_code == 302, added.content[:500]
+    assert _answer(channel, view(qiaolian, world)) == OK
+    assert _answer(channel, create(qiaolian, world)) == OK
+
+    responsibility = world.task.responsibilities.get(department=qiaolian_department)
+    removed = admin.post(f"/admin/tasks_app/taskresponsibility/{responsibility.pk}/delete/", {"post": "yes"})
+    assert removed.status_code == 302
+    assert view(qiaolian, world).status_code == 404
+    # no longer responsible: refused (the API names the field: 400 "not responsible for task 5")
+    assert _answer(channel, create(qiaolian, world)) in (400, 403, 404)
+
+
+def test_a_lead_made_in_the_admin_inline_gets_the_lead_rights(world, demo_accounts):
+    """Changing roles in the task's admin page (the inline) is a lead change like any other."""
+    task = world.task
+    admin = _admin_client(demo_accounts)
+    page = admin.get(f"/admin/tasks_app/keytask/{task.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data["plan"], data["section"] = task.plan_id, task.section_id
+    formset = page.context["inline_admin_formsets"][0].formset
+    prefix = formset.prefix
+    rows = list(task.responsibilities.order_by("position"))
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": len(rows),
+            f"{prefix}-INITIAL_FORMS": len(rows),
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+    )
+    for index, responsibility in enumerate(rows):
+        role = "lead" if responsibility.department.code == "customs" else "co"
+        data.update(
+            {
+                f"{prefix}-{index}-id": responsibility.pk,
+                f"{prefix}-{index}-task": task.pk,
+                f"{prefix}-{index}-department": responsibility.department_id,
+                f"{prefix}-{index}-role": role,
+                f"{prefix}-{index}-position": responsibility.position,
+            }
+        )
+    saved = admin.post(f"/admin/tasks_app/keytask/{task.pk}/change/", data)
+    assert saved.status_code == 302, saved.context and saved.context.get("errors")
+    customs = _client("web", demo_accounts["liaison-customs"])
+    commerce = _client("web", demo_accounts["liaison-commerce"])
+    create_web, _create_api = create_milestone("amr")
+    assert _answer("web", create_web(customs, world)) == OK  # the new lead creates for another department
+    assert create_web(commerce, world).status_code == 403  # the former lead no longer does

@@ -100,9 +100,20 @@ def milestone_update(*, milestone: Milestone, by, version: int, changes: dict, r
     """Edit a milestone. While planned: its editors change any field (the due date becomes the new
     baseline). Once started: only the supervision office moves the due date (延期), with a reason."""
     milestone = _locked_milestone(milestone)
-    # The actor first: someone who could never edit it hears 403 — before a stale version (409) or a
-    # closed state (409) tells them anything about the milestone's life.
+    # Who may make this change is settled first: a reader, or an editor asking for a change not
+    # theirs to make, hears 403 — before a stale version or a closed state (409) tells them anything.
     require(can_edit_planned(by, milestone) or can_extend(by), _("You may not edit this milestone."))
+    if milestone.status == MilestoneStatus.PLANNED:
+        require(can_edit_planned(by, milestone), _("You may not edit this milestone."))
+        if "owner" in changes and changes["owner"] != milestone.owner:
+            require(
+                can_manage_task_milestones(by, milestone.task),
+                _("Only the lead department or the supervision office may give a milestone to another department."),
+            )
+    elif milestone.status != MilestoneStatus.COMPLETED and (set(changes) - {"due_date"} or not can_extend(by)):
+        raise NotAllowed(
+            _("Once a milestone has started, only the supervision office may change it, and only its due date.")
+        )
     _check_version(milestone, version)
     unknown = set(changes) - EDITABLE_WHILE_PLANNED
     if unknown:
@@ -111,27 +122,17 @@ def milestone_update(*, milestone: Milestone, by, version: int, changes: dict, r
         raise InvalidState(_("A completed milestone cannot be changed."))
 
     if milestone.status == MilestoneStatus.PLANNED:
-        require(can_edit_planned(by, milestone), _("You may not edit this milestone."))
         if "owner" in changes and changes["owner"] != milestone.owner:
             _check_owner(milestone.task, changes["owner"])
-            require(
-                can_manage_task_milestones(by, milestone.task),
-                _("Only the lead department or the supervision office may give a milestone to another department."),
-            )
         for field, value in changes.items():
             setattr(milestone, field, value)
         if "due_date" in changes:
             milestone.baseline_due_date = changes["due_date"]
-    else:
-        if set(changes) - {"due_date"} or not can_extend(by):
-            raise NotAllowed(
-                _("Once a milestone has started, only the supervision office may change it, and only its due date.")
-            )
-        if "due_date" in changes and changes["due_date"] != milestone.due_date:
-            if not reason.strip():
-                raise ValidationError({"reason": _("Give the reason for the extension (延期).")})
-            milestone.due_date = changes["due_date"]
-            reason = _("extended: %(reason)s") % {"reason": reason.strip()}
+    elif "due_date" in changes and changes["due_date"] != milestone.due_date:
+        if not reason.strip():
+            raise ValidationError({"reason": _("Give the reason for the extension (延期).")})
+        milestone.due_date = changes["due_date"]
+        reason = _("extended: %(reason)s") % {"reason": reason.strip()}
 
     milestone.version += 1
     save_with_history(milestone, by, reason or _("edited"))

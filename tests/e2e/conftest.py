@@ -54,8 +54,8 @@ def page_for(browser, live_server):
     """A fresh page signed in as the given demo account; asserts that no request leaves the machine."""
     pages, outside = [], []
 
-    def open_as(username, password="cbec-demo-2026"):
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    def open_as(username, password="cbec-demo-2026", *, width=1366, height=768):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
         page = context.new_page()
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
         page.goto(f"{live_server.url}/accounts/login/")
