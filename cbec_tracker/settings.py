@@ -342,6 +342,10 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# Dates and periods outside these years are refused everywhere (a year typo, 1026 for 2026).
+CBEC_EARLIEST_YEAR = int(os.environ.get("CBEC_EARLIEST_YEAR", "2000"))
+CBEC_LATEST_YEAR = int(os.environ.get("CBEC_LATEST_YEAR", "2100"))
+
 # Which plan the pages and the API show when more than one is loaded (e.g. the next three-year plan).
 CBEC_PLAN_CODE = os.environ.get("CBEC_PLAN_CODE", "")
 CBEC_DEFAULT_PLAN_FILE = BASE_DIR / "fixtures" / "suzhou_cbec_plan_2024_2026.json"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tasks_app.assessment.models import (
     AssessmentPublication,
 )
+from tasks_app.core.validators import year_plausible
 from tasks_app.plan.models import Plan
 
 
@@ -26,6 +27,10 @@ class Period:
         match = re.fullmatch(r"([0-9]{4})(?:-Q([1-4]))?", str(text).strip())
         if not match:
             raise ValidationError({"period": _("A period is a year (2025) or a quarter (2025-Q3).")})
+        try:
+            year_plausible(int(match.group(1)))
+        except ValidationError as error:
+            raise ValidationError({"period": error.messages}) from None
         return cls(int(match.group(1)), int(match.group(2)) if match.group(2) else None)
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from tasks_app.assessment.models import Indicator, IndicatorReport, IndicatorTarget, IndustrialBelt
 from tasks_app.plan.models import Plan
-from tasks_app.plan.plan_file import PlanFilePart, decimal_text, decimal_value, plan_file_part_register
+from tasks_app.plan.plan_file import PlanFilePart, decimal_text, decimal_value, plan_file_part_register, year_problem
 from tasks_app.plan.plan_io import PlanWriter
 
 
@@ -31,6 +31,7 @@ def _check(data: dict, district_codes: set, duplicates, problems: list) -> None:
                 problems.append((f"{t_place}.comparison", "a target value needs a comparison (gte, gt or between)"))
             if target.get("comparison") == "between" and target.get("value_max") is None:
                 problems.append((f"{t_place}.value_max", 'a "between" target needs an upper bound'))
+            year_problem(target["year"], f"{t_place}.year", problems)
             key = (target["level"], district, target["year"])
             if key in target_keys:
                 problems.append((t_place, f"duplicate target for {key} (first at {place}.targets[{target_keys[key]}])"))
@@ -41,6 +42,7 @@ def _check(data: dict, district_codes: set, duplicates, problems: list) -> None:
             district = report.get("district")
             if district is not None and district not in district_codes:
                 problems.append((f"{r_place}.district", f"unknown district {district!r}"))
+            year_problem(report["period"], f"{r_place}.period", problems)
             key = (district, report["period"])
             if key in report_keys:
                 problems.append((r_place, f"duplicate report for {key} (first at {place}.reports[{report_keys[key]}])"))

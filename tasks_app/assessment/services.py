@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tasks_app.assessment.models import IndicatorReport
@@ -26,6 +26,22 @@ def indicator_report_submit(*, indicator, district, period: str, value, by, sour
             _("The assessment for %(period)s is published; ask the supervision office to correct the figure.")
             % {"period": period_text}
         )
+    # The first figure of an (indicator, district, period) can be sent twice at once (two tabs, a
+    # retried request): the unique constraint decides, and the loser becomes a correction of the
+    # winner's row instead of an error.
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _report_write(indicator, district, period_text, value, by, source)
+        except IntegrityError:
+            if attempt:
+                raise InvalidState(
+                    _("Someone else reported this figure at the same moment; reload and check it.")
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _report_write(indicator, district, period_text: str, value, by, source: str) -> IndicatorReport:
     report = (
         IndicatorReport.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, district=district, period=period_text)
@@ -40,5 +56,5 @@ def indicator_report_submit(*, indicator, district, period: str, value, by, sour
     report.value = value
     report.source = source or report.source
     report.reported_by = by
-    save_with_history(report, by, reason)
+    save_with_history(report, by, reason, check_unique=False)
     return report

@@ -77,9 +77,10 @@ def history_rows(instance, *, limit: int = 50, file_urls: dict[str, str] | None 
     return rows
 
 
-def save_with_history(instance, by, reason: str = "") -> None:
-    """Validate and save ``instance``, recording ``by`` (and ``reason``) in its audit history."""
-    instance.full_clean()
+def save_with_history(instance, by, reason: str = "", *, check_unique: bool = True) -> None:
+    """Validate and save ``instance``, recording ``by`` (and ``reason``) in its audit history.
+    ``check_unique=False`` leaves uniqueness to the database, for a caller that handles a race."""
+    instance.full_clean(validate_unique=check_unique, validate_constraints=check_unique)
     instance._history_user = by  # who, in the audit history, also outside a web request
     instance.save()
     if reason:

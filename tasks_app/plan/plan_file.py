@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
+from django.core.exceptions import ValidationError
 
+from tasks_app.core.validators import year_plausible
 from tasks_app.plan.models import Plan, ResponsibilityRole
 
 if TYPE_CHECKING:  # the writer is plan_io's, which imports this module
@@ -105,6 +107,8 @@ def plan_file_validate(data: Any) -> None:
     duplicates(data["sections"], lambda s: s["number"], "$.sections", "section number")
     department_codes = {d["code"] for d in data["departments"]}
     district_codes = {d["code"] for d in data["districts"]}
+    for key in ("start_year", "end_year"):
+        year_problem(data["plan"][key], f"$.plan.{key}", problems)
 
     plan = data["plan"]
     if plan["end_year"] < plan["start_year"]:
@@ -180,3 +184,12 @@ def decimal_value(value) -> Decimal | None:
 
 def decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(TWO_PLACES))
+
+
+def year_problem(year, place: str, problems: list) -> None:
+    """Add a problem at ``place`` when ``year`` (an int or a period like "2025-Q3") is implausible."""
+    try:
+        year_plausible(int(str(year)[:4]))
+    except (ValueError, ValidationError) as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else f"not a year: {year!r}"
+        problems.append((place, message))

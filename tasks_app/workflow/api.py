@@ -16,6 +16,7 @@ from rest_framework.reverse import reverse
 from departments.models import Department, District
 from tasks_app.core.api_pagination import DueDateCursorPagination, NewestFirstCursorPagination
 from tasks_app.core.errors import NotAllowed
+from tasks_app.core.validators import date_plausible
 from tasks_app.plan.api import CurrentPlanSlugField, KeyTaskDetailSerializer
 from tasks_app.plan.models import Implementation, ImplementationStatus, KeyTask
 from tasks_app.plan.permissions import can_change_lead, implementations_visible_to
@@ -77,7 +78,7 @@ class MilestonePatchSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    due_date = serializers.DateField(required=False)
+    due_date = serializers.DateField(required=False, validators=[date_plausible])
     owner = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), required=False)
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), allow_null=True, required=False

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
 from tasks_app.core.forms import DateInput
+from tasks_app.core.validators import date_plausible
 from tasks_app.workflow.models import Milestone
 
 
@@ -29,7 +30,7 @@ class MilestoneEditForm(MilestoneForm):
 
 class ExtensionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    due_date = forms.DateField(label=_("New due date"), widget=DateInput())
+    due_date = forms.DateField(label=_("New due date"), widget=DateInput(), validators=[date_plausible])
     # Not required here: the service names a missing reason, for the page and the API alike.
     reason = forms.CharField(
         label=_("Reason for the extension (延期)"), required=False, widget=forms.Textarea(attrs={"rows": 2})

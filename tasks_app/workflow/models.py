@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from departments.models import Department, District
+from tasks_app.core.validators import date_plausible
 from tasks_app.plan.models import KeyTask
 
 
@@ -42,9 +43,9 @@ class Milestone(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=[date_plausible])
     # The due date first agreed; extensions (延期) move due_date only, so lateness is never erased.
-    baseline_due_date = models.DateField(_("original due date"))
+    baseline_due_date = models.DateField(_("original due date"), validators=[date_plausible])
     status = models.CharField(
         _("status"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
     )

@@ -115,7 +115,9 @@ def test_the_leader_is_not_shown_a_figure_form(demo_accounts):
 
 def test_a_district_sees_no_notice_link_before_publication_and_the_office_does(demo_accounts):
     notice = reverse("tasks_app:assessment_notice", kwargs={"period": "2026"})
-    district = _client(demo_accounts["district-kunshan"]).get(reverse("tasks_app:assessment", kwargs={"period": "2026"}))
+    district = _client(demo_accounts["district-kunshan"]).get(
+        reverse("tasks_app:assessment", kwargs={"period": "2026"})
+    )
     assert notice not in district.content.decode()
     assert _client(demo_accounts["district-kunshan"]).get(notice).status_code == 404
     office = _client(demo_accounts["supervisor"]).get(reverse("tasks_app:assessment", kwargs={"period": "2026"}))
@@ -285,4 +287,3 @@ def test_every_document_the_code_cites_exists():
     assert cited, "the code cites its documents"
     missing = sorted(name for name in cited if not (REPO / name).exists())
     assert missing == []
-
