@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tasks_app.assessment import admin as assessment_admin  # noqa: F401
 from tasks_app.core import admin as core_admin  # noqa: F401
+from tasks_app.dashboards import admin as dashboards_admin  # noqa: F401
 from tasks_app.exports import admin as exports_admin  # noqa: F401
 from tasks_app.plan import admin as plan_admin  # noqa: F401
 from tasks_app.reminders import admin as reminders_admin  # noqa: F401

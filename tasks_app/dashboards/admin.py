@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from tasks_app.dashboards.models import CalendarFeed
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "reset_at"]
+    readonly_fields = ["token", "created_at", "reset_at"]
+    search_fields = ["user__username", "user__first_name"]

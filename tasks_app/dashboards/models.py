@@ -1,0 +1,32 @@
+"""What the dashboards keep of their own: each person's private calendar feed."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCal (.ics) address: whoever has the token reads the person's deadlines,
+    so it can be reset, and the old address then answers 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=feed_token)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    reset_at = models.DateTimeField(_("reset at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)
