@@ -3,7 +3,7 @@
 from django.urls import path
 
 from tasks_app.assessment import views as assessment_views
-from tasks_app.dashboards import calendar_feed, home, units
+from tasks_app.dashboards import calendar_feed, home, search, units
 from tasks_app.exports import views as export_views
 from tasks_app.plan import views as plan_views
 from tasks_app.reminders import notice_views, overdue_board
@@ -49,6 +49,7 @@ urlpatterns = [
     path("indicators/", assessment_views.indicators_page, name="indicators"),
     path("indicators/report/", assessment_views.indicator_report_page, name="indicator_report"),
     path("heatmap/", assessment_views.heatmap_page, name="heatmap"),
+    path("search/", search.search_page, name="search"),
     path("feeds/", calendar_feed.calendar_feed_page, name="calendar_feed_page"),
     path("feeds/reset/", calendar_feed.calendar_feed_reset_page, name="calendar_feed_reset"),
     path("feeds/<str:token>.ics", calendar_feed.calendar_feed, name="calendar_feed"),
