@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from departments.models import Department, District
 from departments.roles import Role, user_roles
 from tasks_app.assessment.models import IndicatorReport, IndicatorTarget
 from tasks_app.core.paginators import cached_count
+from tasks_app.dashboards.leadership import leadership_overview
 from tasks_app.plan.models import Implementation, ImplementationStatus, TaskResponsibility
 from tasks_app.plan.selectors import current_plan, plan_task_ids
 from tasks_app.reminders.models import ReminderKind
@@ -118,23 +119,6 @@ def _district(user, plan, today):
     }
 
 
-def _leadership(plan, today):
-    by_status = dict(
-        Milestone.objects.filter(task_id__in=plan_task_ids(plan))
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    implementations = Implementation.objects.filter(task__plan=plan)
-    return {
-        "by_status": [(s.label, by_status.get(s.value, 0)) for s in MilestoneStatus],
-        "overdue": Milestone.objects.filter(
-            task_id__in=plan_task_ids(plan), status__in=OPEN, due_date__lt=today
-        ).count(),
-        "confirmed": implementations.filter(status=ImplementationStatus.CONFIRMED).count(),
-        "implementations": implementations.count(),
-        "year": today.year,
-    }
 
 
 def home(request):
@@ -150,5 +134,5 @@ def home(request):
         if Role.DISTRICT in roles:
             context["district_home"] = _district(request.user, plan, today)
         if Role.LEADERSHIP in roles or Role.SUPERVISION in roles or Role.ADMIN in roles:
-            context["leadership"] = _leadership(plan, today)
+            context["leadership"] = leadership_overview(request.user, plan, today)
     return render(request, "dashboards/home.html", context)

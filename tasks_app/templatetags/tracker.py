@@ -33,3 +33,9 @@ def loc_other(obj, field: str = "name"):
 def person(user) -> str:
     """A person by name and unit: ``{{ record.history_user|person }}``."""
     return person_label(user)
+
+
+@register.filter
+def days_overdue(milestone, as_of) -> int:
+    """``{{ milestone|days_overdue:today }}``"""
+    return milestone.days_overdue(as_of)

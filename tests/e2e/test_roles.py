@@ -96,7 +96,7 @@ def test_leader_reads_the_dashboard_in_chinese_and_english(demo_accounts, page_f
     _milestone(demo_accounts, "领导查看的节点")
     page = page_for("leader")
     page.screenshot(path=str(ARTIFACTS / "home-leader.png"), full_page=True)
-    assert "总体进展" in page.inner_text("#leadership-home")
+    assert "计划进展" in page.inner_text("#leadership-home")
     page.goto(f"{live_server.url}/heatmap/")
     assert page.locator("table.heatmap tbody tr").count() == 17
     page.select_option("#language-select", "en")
@@ -104,7 +104,7 @@ def test_leader_reads_the_dashboard_in_chinese_and_english(demo_accounts, page_f
     page.wait_for_load_state()
     assert "Task × district heat map" in page.inner_text("h1")
     page.goto(f"{live_server.url}/")
-    assert "Plan-wide progress" in page.inner_text("#leadership-home")
+    assert "How the plan is doing" in page.inner_text("#leadership-home")
 
 
 def test_supervisor_gets_a_large_export_made_in_the_background(
