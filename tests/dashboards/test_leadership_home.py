@@ -76,3 +76,16 @@ def test_the_leaders_page_shows_every_breakdown(sample):
 def test_month_before_handles_month_ends():
     assert _month_before(dt.date(2026, 3, 31)) == dt.date(2026, 2, 28)
     assert _month_before(dt.date(2026, 1, 15)) == dt.date(2025, 12, 15)
+
+
+def test_the_leaders_page_costs_the_same_queries_with_more_data(demo_accounts, django_assert_num_queries):
+    """Empty plan, then the sample scenario: the same number of queries (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    leader = demo_accounts["leader"]
+    with CaptureQueriesContext(connection) as empty:
+        _home(leader)
+    seed_sample()
+    with django_assert_num_queries(len(empty)):
+        _home(leader)

@@ -100,10 +100,15 @@ def test_unknown_objects_are_404(demo_accounts, client, name, kwargs):
     assert client.get(reverse(name, kwargs=kwargs)).status_code == 404
 
 
+# Leadership's home is three GROUP BY breakdowns (section, department, district), the confirmations,
+# the most overdue and the latest publication: more queries than the other pages, still a fixed number.
+QUERY_BUDGET = {"tasks_app:home": 18}
+
+
 def test_pages_run_a_fixed_number_of_queries(demo_accounts, client, django_assert_max_num_queries):
     client.force_login(demo_accounts["leader"])
     for name, kwargs in PAGES:
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(QUERY_BUDGET.get(name, 15)):
             client.get(reverse(name, kwargs=kwargs))
 
 
