@@ -3,7 +3,7 @@
 from django.urls import path
 
 from tasks_app.assessment import views as assessment_views
-from tasks_app.dashboards import calendar_feed, home, search, units
+from tasks_app.dashboards import calendar_feed, home, saved_filters, search, units
 from tasks_app.exports import views as export_views
 from tasks_app.plan import views as plan_views
 from tasks_app.reminders import notice_views, overdue_board
@@ -44,6 +44,9 @@ urlpatterns = [
     path("assessment/<str:period>/notice/", assessment_views.assessment_notice, name="assessment_notice"),
     path("assessment/<str:period>/publish/", assessment_views.assessment_publish_page, name="assessment_publish"),
     path("overdue/", overdue_board.OverdueBoardView.as_view(), name="overdue_board"),
+    path("overdue/bulk/", overdue_board.overdue_bulk_action, name="overdue_bulk"),
+    path("filters/save/", saved_filters.save_filter_page, name="saved_filter_save"),
+    path("filters/<int:pk>/delete/", saved_filters.delete_filter_page, name="saved_filter_delete"),
     path("exports/", export_views.export_list, name="export_list"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("indicators/", assessment_views.indicators_page, name="indicators"),

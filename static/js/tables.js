@@ -22,3 +22,14 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
   else run();
 })();
+
+// "Select all" in a table header ticks every row's box on the page.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (!box.classList || !box.classList.contains("select-all")) return;
+  // In a table's header: that table's rows; elsewhere (the bulk form, seen on a phone): every row box.
+  var scope = box.closest("table") || document;
+  Array.prototype.forEach.call(scope.querySelectorAll("tbody input[type=checkbox]:not(.select-all)"), function (row) {
+    row.checked = box.checked;
+  });
+});

@@ -30,3 +30,33 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SavedFilter(models.Model):
+    """A person's named filter on one of the lists (the query string of its filter form), shown above
+    that list for them alone."""
+
+    class ListName(models.TextChoices):
+        MILESTONES = "milestones", _("Milestones")
+        OVERDUE = "overdue", _("Overdue board")
+
+    MAX_PER_LIST = 20
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    list_name = models.CharField(_("list"), max_length=32, choices=ListName.choices)
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["list_name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_name", "name"], name="saved_filter_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,18 +4,24 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from tasks_app.core.paginators import CountCachedPaginator
 from tasks_app.exports import services as exports
 from tasks_app.reminders.selectors import overdue_milestones
+from tasks_app.reminders.services import supervision_notices_issue
 from tasks_app.reminders.tables import OverdueTable
 from tasks_app.workflow.filters import MilestoneFilter
+from tasks_app.workflow.permissions import can_approve
 
 
 def overdue_table(user, params, as_of) -> OverdueTable:
@@ -50,6 +56,11 @@ class OverdueBoardView(SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         return {"as_of": timezone.localdate()}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_issue_notices"] = can_approve(self.request.user)
+        return context
+
     def render_to_response(self, context, **kwargs):
         export = self.request.GET.get("_export")
         if export not in exports.FORMATS:
@@ -71,3 +82,42 @@ class OverdueBoardView(SingleTableMixin, FilterView):
         return exports.streamed_export(
             export, self.export_name, table.export_headers(), table.export_rows(table.data.data)
         )
+
+
+@require_POST
+def overdue_bulk_action(request):
+    """The ticked rows of the overdue board: one 督办 notice to each (the supervision office), or
+    their export. Only rows the user sees as overdue now are acted on: a milestone completed since
+    the page was drawn is left out and the user told how many."""
+    action = request.POST.get("action")
+    if action not in ("notice", "xlsx", "csv"):
+        return HttpResponseBadRequest(_("Unknown action."))
+    if action == "notice" and not can_approve(request.user):
+        raise PermissionDenied(_("Only the supervision office may issue a 督办 notice."))
+    # Back to the board as it was filtered (a query string only: never another address).
+    query = request.POST.get("back", "")
+    back = reverse("tasks_app:overdue_board") + (query if query.startswith("?") else "")
+    try:
+        ticked = {int(pk) for pk in request.POST.getlist("pk")}
+    except ValueError:
+        return HttpResponseBadRequest(_("A ticked row is not a milestone."))
+    today = timezone.localdate()
+    milestones = overdue_milestones(request.user, as_of=today).filter(pk__in=ticked).order_by("due_date", "id")
+    if action != "notice":
+        table = OverdueTable(milestones, as_of=today)
+        return exports.streamed_export(action, "overdue", table.export_headers(), table.export_rows(milestones))
+    found = list(milestones)
+    try:
+        supervision_notices_issue(milestones=found, by=request.user, message=request.POST.get("message", ""))
+    except ValidationError as error:
+        for problems in error.message_dict.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect(back)
+    messages.success(request, _("督办 notice sent to %(n)d milestones.") % {"n": len(found)})
+    if len(found) < len(ticked):
+        messages.warning(
+            request,
+            _("%(n)d ticked milestones are no longer overdue and were left out.") % {"n": len(ticked) - len(found)},
+        )
+    return redirect(back)

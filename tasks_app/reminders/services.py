@@ -83,6 +83,24 @@ def supervision_notice_issue(*, milestone: Milestone, by, message: str) -> Remin
     return reminder
 
 
+BULK_NOTICES_MOST = 200
+
+
+def supervision_notices_issue(*, milestones, by, message: str) -> list[Reminder]:
+    """The same 督办 notice to each of several milestones at once (from the overdue board): all or none."""
+    if not can_approve(by):
+        raise NotAllowed(_("Only the supervision office may issue a 督办 notice."))
+    milestones = list(milestones)
+    if not milestones:
+        raise ValidationError({"pk": _("Tick the milestones to send the notice to.")})
+    if len(milestones) > BULK_NOTICES_MOST:
+        raise ValidationError(
+            {"pk": _("At most %(n)d milestones at once.") % {"n": BULK_NOTICES_MOST}}
+        )
+    with transaction.atomic():
+        return [supervision_notice_issue(milestone=m, by=by, message=message) for m in milestones]
+
+
 def enqueue_delivery() -> None:
     """Ask a worker to send open deliveries now. If the broker (Redis) is down the write that
     asked has still succeeded; the failure is logged and the next scheduled scan delivers."""

@@ -9,6 +9,15 @@ from tasks_app.workflow.models import Milestone
 
 
 class OverdueTable(tables.Table):
+    # Ticked rows go to the bulk actions (督办, export) of the form around the table.
+    select = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "input": {"name": "pk", "form": "bulk-form"},
+            "th__input": {"class": "select-all", "aria-label": _("Select all on this page")},
+        },
+        orderable=False,
+    )
     title = tables.Column(verbose_name=_("Milestone"), linkify=("tasks_app:milestone_detail", {"pk": tables.A("pk")}))
     task = tables.Column(verbose_name=_("Key task"), accessor="task__number")
     owner = tables.Column(verbose_name=_("Owner department"), accessor="owner", order_by=("owner__position",))
@@ -32,6 +41,7 @@ class OverdueTable(tables.Table):
     class Meta:
         model = Milestone
         fields = [
+            "select",
             "title",
             "task",
             "owner",
@@ -67,7 +77,7 @@ class OverdueTable(tables.Table):
         return record.days_overdue(self.as_of)
 
     def export_headers(self) -> list[str]:
-        return [str(column.header) for column in self.columns]
+        return [str(column.header) for column in self.columns if column.name != "select"]
 
     def export_rows(self, queryset):
         """The rows of the export, read from the database in chunks (see exports.py)."""

@@ -1,0 +1,30 @@
+"""The supervision office ticks every overdue row on the board's page, confirms, and each gets a 督办
+notice — in chromium, Chinese, desk and phone."""
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_bulk_notice_from_the_overdue_board(demo_accounts, page_for, live_server, width):
+    from departments.sample import seed_sample
+    from tasks_app.reminders.models import Reminder, ReminderKind
+
+    seed_sample()
+    page = page_for("supervisor", width=width, height=900)
+    page.goto(f"{live_server.url}/overdue/?owner=commerce")
+    rows = page.locator("tbody input[name=pk]").count()
+    assert rows >= 2
+    page.check(".bulk-form input.select-all")
+    assert page.locator("tbody input[name=pk]:checked").count() == rows
+    page.fill("#bulk-message", "请本周内报送进展")
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.click("button[value=notice]")
+    page.wait_for_selector(".messages")
+    assert questions and "督办" in questions[0]
+    assert page.url.endswith("/overdue/?owner=commerce")
+    assert Reminder.objects.filter(kind=ReminderKind.MANUAL, message="请本周内报送进展").count() == rows
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(ARTIFACTS / f"overdue-bulk-{width}.png"))

@@ -1,0 +1,24 @@
+"""A liaison filters the overdue board, saves the filter, and finds it again as a chip, in chromium,
+on a desk and on a phone."""
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_save_and_reuse_a_filter(demo_accounts, page_for, live_server, width):
+    from departments.sample import seed_sample
+
+    seed_sample()
+    page = page_for("liaison-commerce", width=width, height=900)
+    page.goto(f"{live_server.url}/milestones/?status=in_progress")
+    page.fill("input[name=name]", "推进中的")
+    page.click(".save-filter-form button")
+    chip = page.locator(".saved-filter-current a")
+    assert chip.inner_text() == "推进中的"
+    page.goto(f"{live_server.url}/milestones/")
+    page.click(".saved-filter a")
+    assert page.url.endswith("/milestones/?status=in_progress")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(ARTIFACTS / f"saved-filter-{width}.png"))
