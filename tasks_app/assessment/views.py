@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -14,6 +12,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from departments.models import District
+from tasks_app.assessment.charts import indicator_chart
 from tasks_app.assessment.forms import IndicatorReportForm, PublishForm
 from tasks_app.assessment.notice_docx import notice_docx
 from tasks_app.assessment.periods import plan_years
@@ -199,42 +198,6 @@ def assessment_publish_page(request, period: str):
 exports.BOARDS["overdue"] = _overdue_export_source
 
 
-def _chart(points: list[dict], width=520, height=220, pad=36):
-    """Coordinates of a target path and the reported values for an inline SVG (no chart library)."""
-    values = [p[k] for p in points for k in ("target", "actual") if p[k] is not None]
-    if not values:
-        return None
-    top = max(values) * Decimal("1.1") or Decimal(1)
-    step = (width - 2 * pad) / max(1, len(points) - 1)
-
-    def xy(index, value):
-        return (round(pad + index * step, 1), round(height - pad - float(value / top) * (height - 2 * pad), 1))
-
-    def line(key):
-        coords = [xy(i, p[key]) for i, p in enumerate(points) if p[key] is not None]
-        return " ".join(f"{x},{y}" for x, y in coords), coords
-
-    target_line, target_points = line("target")
-    actual_line, actual_points = line("actual")
-    return {
-        "width": width,
-        "height": height,
-        "pad": pad,
-        "baseline": height - pad,
-        "target_line": target_line,
-        "actual_line": actual_line,
-        "target_points": [
-            (x, y, p["target"])
-            for (x, y), p in zip(target_points, [p for p in points if p["target"] is not None], strict=True)
-        ],
-        "actual_points": [
-            (x, y, p["actual"])
-            for (x, y), p in zip(actual_points, [p for p in points if p["actual"] is not None], strict=True)
-        ],
-        "years": [(round(pad + i * step, 1), p["year"]) for i, p in enumerate(points)],
-    }
-
-
 def indicators_page(request):
     """Trajectories: each city indicator's target path against the reported figures, and for a
     district (its own, or any for the offices) its volume and belt export."""
@@ -252,7 +215,7 @@ def _indicators_page(request, *, form=None, status=200):
                 {
                     "indicator": indicator,
                     "scope": _("city"),
-                    "chart": _chart(figures.path(indicator, None, years)),
+                    "chart": indicator_chart(figures, indicator, None, years),
                     "path": figures.path(indicator, None, years),
                 }
             )
@@ -268,7 +231,8 @@ def _indicators_page(request, *, form=None, status=200):
                 {**p, "actual": p["actual"] if (indicator.pk, str(p["year"])) in allowed else None}
                 for p in figures.path(indicator, district.pk, years)
             ]
-            charts.append({"indicator": indicator, "scope": str(district), "chart": _chart(path), "path": path})
+            chart = indicator_chart(figures, indicator, district.pk, years, allowed=allowed)
+            charts.append({"indicator": indicator, "scope": str(district), "chart": chart, "path": path})
     if form is None:
         form = IndicatorReportForm(user=request.user, plan=plan, initial={"period": str(timezone.localdate().year)})
     return render(

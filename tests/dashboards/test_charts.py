@@ -83,3 +83,14 @@ def test_the_task_page_draws_its_milestones_on_a_timeline(demo_accounts):
     assert slipped["slipped"] and slipped["baseline_x"] < slipped["due_x"]
     html = response.content.decode()
     assert 'class="timeline"' in html and "原定完成时限" in html
+
+
+def test_the_indicator_page_draws_readable_charts(demo_accounts):
+    from departments.sample import seed_sample
+
+    seed_sample()
+    client = Client()
+    client.force_login(demo_accounts["supervisor"])
+    html = client.get(reverse("tasks_app:indicators")).content.decode()
+    assert 'class="line-chart"' in html and 'class="grid"' in html
+    assert "1500000" not in html
