@@ -89,9 +89,7 @@ class Figures:
     def baseline(self, indicator: Indicator, district_id: int | None) -> tuple[int, Decimal] | None:
         """The last yearly figure reported before the plan's first year (2024 for a 2024 start:
         the 2023 figure), or failing that the first yearly figure of the plan."""
-        years = sorted(
-            int(p) for (i, d, p) in self.reports if i == indicator.pk and d == district_id and len(p) == 4
-        )
+        years = sorted(int(p) for (i, d, p) in self.reports if i == indicator.pk and d == district_id and len(p) == 4)
         before = [y for y in years if y < self.plan.start_year]
         year = before[-1] if before else (years[0] if years else None)
         if year is None:
@@ -155,9 +153,7 @@ def indicator_component(
     actual = figures.actual(indicator, district_id, period)
     if actual is None:
         if as_of <= deadline:
-            return _not_assessed(
-                component, _("awaiting the figure (due by %(date)s)") % {"date": zh_date(deadline)}
-            )
+            return _not_assessed(component, _("awaiting the figure (due by %(date)s)") % {"date": zh_date(deadline)})
         component.note = _("未填报 (not reported by %(date)s): not attained") % {"date": zh_date(deadline)}
         component.rag = Rag.RED
         component.attainment = "0.0"

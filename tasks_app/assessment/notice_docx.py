@@ -44,9 +44,7 @@ def notice_content(result: Assessment) -> dict:
     period = zh_period(result.period)
     plan = result.plan or {}
     as_of = zh_date(result.as_of)
-    as_of_words = (
-        f"截至{as_of}(期末)" if result.as_of_basis == "period_end" else f"截至{as_of}(发布时,本期尚未结束)"
-    )
+    as_of_words = f"截至{as_of}(期末)" if result.as_of_basis == "period_end" else f"截至{as_of}(发布时,本期尚未结束)"
     headline = result.headline
     district_header = ["排名", "板块", "得分", "等次"] + ([f"{headline}完成率(%)"] if headline else []) + ["较上期"]
     district_rows = []
@@ -133,7 +131,7 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
 
 
 def _page_number(paragraph) -> None:
-    """"— PAGE —" as a Word field, 4号."""
+    """ "— PAGE —" as a Word field, 4号."""
     _font(paragraph.add_run("— "), "宋体", 14)
     run = paragraph.add_run()
     _font(run, "宋体", 14)
