@@ -44,7 +44,8 @@ def notice_content(result: Assessment) -> dict:
     period = zh_period(result.period)
     plan = result.plan or {}
     as_of = zh_date(result.as_of)
-    as_of_words = f"截至{as_of}(期末)" if result.as_of_basis == "period_end" else f"截至{as_of}(发布时,本期尚未结束)"
+    as_of_words = f"截至{as_of}"
+    basis = "为本期期末数据" if result.as_of_basis == "period_end" else "本期尚未结束,为发布时数据"
     headline = result.headline
     district_header = ["排名", "板块", "得分", "等次"] + ([f"{headline}完成率(%)"] if headline else []) + ["较上期"]
     district_rows = []
@@ -93,7 +94,7 @@ def notice_content(result: Assessment) -> dict:
         "title": f"关于{period}《{plan.get('title', '')}》重点任务推进情况的通报",
         "opening": (
             f"根据《{plan.get('title', '')}》及考核要求,现将{period}各县级市(区)及市有关部门"
-            f"重点任务推进情况通报如下(统计{as_of_words})。"
+            f"重点任务推进情况通报如下。数据{as_of_words},{basis}。"
         ),
         "sections": [
             ("一、各板块考核排名", district_header, district_rows),
