@@ -280,6 +280,13 @@ def assessment_notice(request, period: str):
     )
 
 
+def _answer_on_page(request, period, status: int):
+    """A refused publish or withdrawal: the period's page again, with the message, and the status."""
+    response = assessment_page(request, str(period))
+    response.status_code = status
+    return response
+
+
 @require_POST
 def assessment_publish_page(request, period: str):
     plan = _plan()
@@ -290,7 +297,7 @@ def assessment_publish_page(request, period: str):
     form = PublishForm(request.POST, correction=correction)
     if not form.is_valid():
         messages.error(request, _("A corrected version needs a reason.") if correction else _("Check the remarks."))
-        return redirect("tasks_app:assessment", period=str(period_))
+        return _answer_on_page(request, period_, 400)
     try:
         publication = assessment_publish(
             plan=plan,
@@ -303,7 +310,7 @@ def assessment_publish_page(request, period: str):
         raise PermissionDenied(str(error)) from None
     except InvalidState as error:
         messages.error(request, str(error))
-        return redirect("tasks_app:assessment", period=str(period_))
+        return _answer_on_page(request, period_, 409)
     messages.success(request, _("Published as version %(version)s.") % {"version": publication.version})
     return redirect("tasks_app:assessment", period=str(period_))
 
@@ -317,12 +324,12 @@ def assessment_withdraw_page(request, period: str):
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the publication is withdrawn."))
-        return redirect("tasks_app:assessment", period=str(period_))
+        return _answer_on_page(request, period_, 400)
     try:
         publication = assessment_withdraw(period=period_, by=request.user, reason=form.cleaned_data["reason"])
     except InvalidState as error:
         messages.error(request, str(error))
-        return redirect("tasks_app:assessment", period=str(period_))
+        return _answer_on_page(request, period_, 409)
     messages.success(request, _("Version %(version)s withdrawn.") % {"version": publication.version})
     return redirect("tasks_app:assessment", period=str(period_))
 
