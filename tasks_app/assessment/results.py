@@ -86,6 +86,7 @@ class Assessment:
     plan: dict = field(default_factory=dict)
     rubrics: dict = field(default_factory=dict)
     headline: str | None = None  # the district rubric's first indicator: the scorecard's own column
+    headline_en: str | None = None
     city: list[Component] = field(default_factory=list)
     districts: list[Row] = field(default_factory=list)
     departments: list[Row] = field(default_factory=list)

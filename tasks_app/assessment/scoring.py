@@ -169,6 +169,7 @@ def assessment_compute(
     )
     if headline in figures.indicators:
         result.headline = figures.indicators[headline].name
+        result.headline_en = figures.indicators[headline].name_en or result.headline
 
     for district in District.objects.order_by("position"):
         row = Row(code=district.code, name=district.name, name_en=district.name_en)

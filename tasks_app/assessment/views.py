@@ -142,6 +142,21 @@ def _department_rows(result):
     ]
 
 
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _period_words(period: str) -> str:
+    return period if _english() else zh_period(period)
+
+
+def _date_words(value) -> str:
+    """A date the reader's way: 2026年11月24日 in Chinese, 2026-11-24 in English."""
+    if not value:
+        return ""
+    return str(value)[:10] if _english() else zh_date(value)
+
+
 def _versions(period) -> list[AssessmentPublication]:
     return list(
         AssessmentPublication.objects.filter(period=str(period))
@@ -170,11 +185,11 @@ def _version_rows(versions):
             "version": v.version,
             "status": v.get_status_display(),
             "status_code": v.status,
-            "published_at": zh_date(timezone.localdate(v.published_at)),
+            "published_at": _date_words(timezone.localdate(v.published_at)),
             "published_by": v.snapshot.get("record", {}).get("published_by") or person_label(v.published_by),
             "reason": v.reason,
             "remarks": v.remarks,
-            "withdrawn_at": zh_date(timezone.localdate(v.withdrawn_at)) if v.withdrawn_at else "",
+            "withdrawn_at": _date_words(timezone.localdate(v.withdrawn_at)) if v.withdrawn_at else "",
             "withdrawn_by": person_label(v.withdrawn_by) if v.withdrawn_by_id else "",
             "withdrawal_reason": v.withdrawal_reason,
         }
@@ -191,7 +206,9 @@ def assessment_page(request, period: str):
     if rag in ("green", "amber", "red", "grey"):
         district_rows = [r for r in district_rows if r["rag"] == rag]
         department_rows = [r for r in department_rows if r["rag"] == rag]
-    extra = headline_column(result.headline) if result.headline else []
+    english = (get_language() or "").startswith("en")
+    headline = (result.headline_en if english else None) or result.headline
+    extra = headline_column(headline) if headline else []
     districts = DistrictScoreTable(district_rows, prefix="d-", extra_columns=extra)
     departments = DepartmentScoreTable(department_rows, prefix="p-")
     RequestConfig(request, paginate=False).configure(districts)
@@ -216,9 +233,9 @@ def assessment_page(request, period: str):
             "plan": plan,
             "result": result,
             "period": str(period_),
-            "period_label": zh_period(str(period_)),
-            "as_of_label": zh_date(result.as_of),
-            "published_label": zh_date(result.published_at) if result.published_at else "",
+            "period_label": _period_words(str(period_)),
+            "as_of_label": _date_words(result.as_of),
+            "published_label": _date_words(result.published_at),
             "districts_table": districts,
             "departments_table": departments,
             "publish_form": publish_form,
@@ -390,7 +407,7 @@ def targets_page(request):
                 "field": form[name],
                 "saved": target,
                 "set_by": person_label(target.set_by) if target else "",
-                "set_at": zh_date(timezone.localdate(target.set_at)) if target else "",
+                "set_at": _date_words(timezone.localdate(target.set_at)) if target else "",
                 "suggested": suggestions[district],
                 "plan_target": plan_target if plan_source == "plan" else None,
             }
@@ -402,7 +419,7 @@ def targets_page(request):
     )
     history_rows = [
         {
-            "when": zh_date(timezone.localdate(h.history_date)),
+            "when": _date_words(timezone.localdate(h.history_date)),
             "who": person_label(h.history_user),
             "what": {"+": _("set"), "~": _("changed"), "-": _("cleared")}.get(h.history_type, h.history_type),
             "period": h.period,
@@ -423,7 +440,7 @@ def targets_page(request):
             "indicators": indicators,
             "indicator": indicator,
             "period": str(period),
-            "period_label": zh_period(str(period)),
+            "period_label": _period_words(str(period)),
             "periods": periods,
             "form": form,
             "rows": rows,
@@ -497,7 +514,7 @@ def rubric_page(request):
     for record in rubric.history.select_related("history_user").order_by("-history_date")[:30]:
         history.append(
             {
-                "when": zh_date(timezone.localdate(record.history_date)),
+                "when": _date_words(timezone.localdate(record.history_date)),
                 "who": person_label(record.history_user),
                 "what": _("green from %(green)s, amber from %(amber)s, figures due %(days)s days after the period")
                 % {"green": record.green_threshold, "amber": record.amber_threshold, "days": record.reporting_days},
@@ -512,7 +529,7 @@ def rubric_page(request):
     ):
         history.append(
             {
-                "when": zh_date(timezone.localdate(record.history_date)),
+                "when": _date_words(timezone.localdate(record.history_date)),
                 "who": person_label(record.history_user),
                 "what": f"{record.get_kind_display()} {record.indicator_code}: {record.weight}"
                 + (f" / {record.cap}" if record.cap is not None else ""),
