@@ -150,8 +150,10 @@ def interim_targets_save(*, indicator, period, values: dict, by, note: str = "")
     period_text = _period_text(period)
     changed = 0
     for district, value in values.items():
-        existing = InterimTarget.objects.select_for_update().filter(
-            indicator=indicator, district=district, period=period_text
+        existing = (
+            InterimTarget.objects.select_for_update(of=("self",))
+            .filter(indicator=indicator, district=district, period=period_text)
+            .order_by()
         )
         target = existing.first()
         if value is None:
@@ -166,7 +168,11 @@ def interim_targets_save(*, indicator, period, values: dict, by, note: str = "")
         if target is None:
             target = InterimTarget(indicator=indicator, district=district, period=period_text)
         target.value, target.note, target.set_by = value, note, by
-        save_with_history(target, by, note, check_unique=False)
+        try:
+            with transaction.atomic():
+                save_with_history(target, by, note, check_unique=False)
+        except IntegrityError:
+            raise InvalidState(_("Someone else set this target at the same moment; reload and check it.")) from None
         changed += 1
     return changed
 
@@ -182,7 +188,7 @@ def rubric_update(*, rubric: Rubric, values: dict, parts: dict, by, reason: str 
     if rubric.amber_threshold > rubric.green_threshold:
         raise ValidationError({"amber_threshold": _("Amber starts below green.")})
     save_with_history(rubric, by, reason)
-    for component in rubric.components.select_for_update():
+    for component in rubric.components.select_for_update(of=("self",)).order_by("position", "id"):
         change = parts.get(component.pk)
         if not change:
             continue

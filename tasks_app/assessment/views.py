@@ -379,17 +379,22 @@ def targets_page(request):
     status = 200
     if request.method == "POST":
         form = InterimTargetForm(request.POST, districts=districts)
-        if form.is_valid():
-            changed = interim_targets_save(
-                indicator=indicator,
-                period=period,
-                values=form.values(),
-                by=request.user,
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("%(count)s targets changed.") % {"count": changed})
-            return redirect(f"{request.path}?indicator={indicator.code}&period={period}")
         status = 400
+        if form.is_valid():
+            try:
+                changed = interim_targets_save(
+                    indicator=indicator,
+                    period=period,
+                    values=form.values(),
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except InvalidState as error:
+                form.add_error(None, str(error))
+                status = 409
+            else:
+                messages.success(request, _("%(count)s targets changed.") % {"count": changed})
+                return redirect(f"{request.path}?indicator={indicator.code}&period={period}")
     else:
         initial = {}
         for district, name, _label in InterimTargetForm(districts=districts).scopes:
