@@ -39,3 +39,11 @@ def person(user) -> str:
 def days_overdue(milestone, as_of) -> int:
     """``{{ milestone|days_overdue:today }}``"""
     return milestone.days_overdue(as_of)
+
+
+@register.filter
+def number(value) -> str:
+    """A figure with thousands separators and no trailing ".0": ``{{ 1500000.0|number }}`` → 1,500,000."""
+    from tasks_app.core.charts import format_number
+
+    return format_number(value) if value not in (None, "") else ""

@@ -17,6 +17,7 @@ from tasks_app.plan.selectors import task_lead_history, tasks_with_responsibilit
 from tasks_app.plan.views import PlanContextMixin
 from tasks_app.workflow.forms import LeadChangeForm
 from tasks_app.workflow.permissions import milestones_visible_to
+from tasks_app.workflow.timeline import milestone_timeline
 
 MILESTONES_PER_PAGE = 50
 
@@ -56,6 +57,7 @@ class TaskDetailView(PlanContextMixin, TemplateView):
             implementations=implementations,
             milestones=milestones,
             milestones_page=milestones_page,
+            timeline=milestone_timeline(milestones, today),
             can_see_records=bool(milestones) or can_see_task_records(user, task),
             can_create_milestone=can_manage_task_milestones(user, task) or can_add_own_milestone(user, task),
             lead_form=kwargs.get("lead_form") or (LeadChangeForm(task=task) if may_change_lead else None),
