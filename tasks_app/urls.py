@@ -40,9 +40,14 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
     path("assessment/", assessment_views.assessment_home, name="assessment_home"),
+    path("assessment/targets/", assessment_views.targets_page, name="assessment_targets"),
+    path("assessment/rubric/", assessment_views.rubric_page, name="assessment_rubric"),
     path("assessment/<str:period>/", assessment_views.assessment_page, name="assessment"),
     path("assessment/<str:period>/notice/", assessment_views.assessment_notice, name="assessment_notice"),
     path("assessment/<str:period>/publish/", assessment_views.assessment_publish_page, name="assessment_publish"),
+    path(
+        "assessment/<str:period>/withdraw/", assessment_views.assessment_withdraw_page, name="assessment_withdraw"
+    ),
     path("overdue/", overdue_board.OverdueBoardView.as_view(), name="overdue_board"),
     path("overdue/bulk/", overdue_board.overdue_bulk_action, name="overdue_bulk"),
     path("filters/save/", saved_filters.save_filter_page, name="saved_filter_save"),

@@ -260,6 +260,26 @@ def change_lead(department_code):
     return web, api
 
 
+def publish_assessment(reason=""):
+    def web(client, world):
+        return client.post(reverse("tasks_app:assessment_publish", kwargs={"period": "2025"}), {"reason": reason})
+
+    def api(client, world):
+        return client.post("/api/v1/assessment/2025/publish/", {"reason": reason}, format="json")
+
+    return web, api
+
+
+def withdraw_assessment():
+    def web(client, world):
+        return client.post(reverse("tasks_app:assessment_withdraw", kwargs={"period": "2025"}), {"reason": "有误"})
+
+    def api(client, world):
+        return client.post("/api/v1/assessment/2025/withdraw/", {"reason": "有误"}, format="json")
+
+    return web, api
+
+
 def row(*expected):
     """Expected answers in the order of ROLES."""
     assert len(expected) == len(ROLES)
@@ -320,6 +340,9 @@ MATRIX = {
         change_lead("qiaolian"),
         row(400, 403, 403, 403, 403, 403, 403, 403),
     ),
+    # The 通报: the supervision office publishes and withdraws; nothing published yet → 409 (API).
+    "publish an assessment": (publish_assessment(), row(OK, 403, 403, 403, 403, 403, 403, 403)),
+    "withdraw when nothing is published": (withdraw_assessment(), row(409, 403, 403, 403, 403, 403, 403, 403)),
 }
 
 CASES = [(action, role) for action in MATRIX for role in ROLES]

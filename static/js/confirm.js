@@ -1,12 +1,29 @@
-// A button or link with data-confirm="…" asks before it acts (publishing, bulk 督办): the question is
-// the attribute's text, already in the reader's language.
+// Asks before a step that cannot be taken back (publishing, withdrawing, bulk 督办): a button or link
+// with data-confirm="…" asks when clicked; a form with data-confirm asks when it is sent by a button
+// that does not ask itself. The question is the attribute's text, already in the reader's language.
+// [data-print] prints the page. No inline script anywhere (CSP).
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-confirm]");
-    if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+    if (target && target.tagName !== "FORM" && !window.confirm(target.getAttribute("data-confirm"))) {
       event.preventDefault();
       event.stopPropagation();
+      return;
+    }
+    if (event.target.closest("[data-print]")) {
+      window.print();
     }
   }, true);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    if (button && button.hasAttribute("data-confirm")) {
+      return;  // already asked on the click
+    }
+    var message = form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
 })();

@@ -23,6 +23,12 @@ router.register("overdue", reminders_api.OverdueViewSet, basename="overdue")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("assessment/<str:period>/publish/", assessment_api.assessment_publish_view, name="api-assessment-publish"),
+    path("assessment/<str:period>/withdraw/", assessment_api.assessment_withdraw_view, name="api-assessment-withdraw"),
+    path(
+        "assessment/<str:period>/publications/",
+        assessment_api.assessment_publications,
+        name="api-assessment-publications",
+    ),
     path("assessment/<str:period>/", assessment_api.assessment_detail, name="api-assessment"),
     path("tasks/<int:number>/lead/", workflow_api.task_lead, name="task-lead"),
     path("milestones/<int:pk>/reminders/", reminders_api.milestone_reminders, name="milestone-reminders"),

@@ -9,6 +9,7 @@ from tasks_app.assessment.models import (
     IndicatorReport,
     IndicatorTarget,
     IndustrialBelt,
+    InterimTarget,
     Rubric,
     RubricComponent,
 )
@@ -54,10 +55,38 @@ class RubricAdmin(SimpleHistoryAdmin):
     inlines = [RubricComponentInline]
 
 
+@admin.register(InterimTarget)
+class InterimTargetAdmin(SimpleHistoryAdmin):
+    """The office enters these on /assessment/targets/; here read for support."""
+
+    list_display = ["indicator", "period", "district", "value", "set_by", "set_at"]
+    list_filter = ["period", "indicator"]
+
+
 @admin.register(AssessmentPublication)
 class AssessmentPublicationAdmin(admin.ModelAdmin):
-    list_display = ["period", "published_by", "published_at"]
-    readonly_fields = ["period", "published_by", "published_at", "snapshot"]
+    """Publications are frozen: published, corrected and withdrawn on the assessment page only."""
+
+    list_display = ["period", "version", "status", "published_by", "published_at", "withdrawn_at"]
+    readonly_fields = [
+        "period",
+        "version",
+        "status",
+        "published_by",
+        "published_at",
+        "remarks",
+        "reason",
+        "withdrawn_by",
+        "withdrawn_at",
+        "withdrawal_reason",
+        "snapshot",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RubricComponent)

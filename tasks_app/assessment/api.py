@@ -9,10 +9,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from departments.models import District
-from tasks_app.assessment.models import Indicator, IndicatorReport
+from tasks_app.assessment.models import AssessmentPublication, Indicator, IndicatorReport
 from tasks_app.assessment.permissions import indicator_reports_visible_to
-from tasks_app.assessment.scoring import Period, assessment_for, assessment_publish, assessment_visible_to
-from tasks_app.assessment.services import indicator_report_submit
+from tasks_app.assessment.scoring import Period, assessment_for, assessment_visible_to, from_publication
+from tasks_app.assessment.services import assessment_publish, assessment_withdraw, indicator_report_submit
+from tasks_app.core.people import person_label
 from tasks_app.plan.api import CurrentPlanSlugField
 from tasks_app.plan.selectors import current_plan
 
@@ -83,6 +84,11 @@ class IndicatorReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
 class PublishSerializer(serializers.Serializer):
     remarks = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
 
 
 def _period(text: str) -> Period:
@@ -95,25 +101,92 @@ def _period(text: str) -> Period:
     return period
 
 
+def _moment(value):
+    from django.utils import timezone
+
+    return None if value is None else timezone.localtime(value).isoformat()
+
+
+def _publication(publication: AssessmentPublication) -> dict:
+    return {
+        "period": publication.period,
+        "version": publication.version,
+        "status": publication.status,
+        "published_at": _moment(publication.published_at),
+        "published_by": publication.snapshot.get("record", {}).get("published_by")
+        or person_label(publication.published_by),
+        "remarks": publication.remarks,
+        "reason": publication.reason,
+        "withdrawn_at": _moment(publication.withdrawn_at),
+        "withdrawn_by": person_label(publication.withdrawn_by) if publication.withdrawn_by_id else None,
+        "withdrawal_reason": publication.withdrawal_reason,
+    }
+
+
 @extend_schema(responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 def assessment_detail(request, period):
-    """Scorecards of the period ("2025" or "2025-Q3"): districts, departments, city indicators.
-    Before publication a district sees its own card and a department its own row only."""
-    result = assessment_for(current_plan(), _period(period))
+    """Scorecards of the period ("2025" or "2025-Q3"): districts, departments, city indicators, the
+    overdue list. The version in force once published (the same for every reader), any version on
+    record with ``?version=N``; before publication a district sees its own card and a department
+    its own row only."""
+    period_ = _period(period)
+    version = request.query_params.get("version")
+    if version:
+        publication = AssessmentPublication.objects.filter(
+            period=str(period_), version=int(version) if version.isdigit() else -1
+        ).first()
+        if publication is None:
+            raise NotFound("No such version.")
+        return Response(from_publication(publication).as_dict())
+    result = assessment_for(current_plan(), period_)
     return Response(assessment_visible_to(request.user, result).as_dict())
+
+
+@extend_schema(responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+def assessment_publications(request, period):
+    """Every version published for the period, newest first: who published it and when, the
+    correction's reason, and who withdrew it, when and why."""
+    period_ = _period(period)
+    versions = (
+        AssessmentPublication.objects.filter(period=str(period_))
+        .select_related("published_by", "withdrawn_by")
+        .order_by("-version")
+    )
+    return Response({"period": str(period_), "versions": [_publication(p) for p in versions]})
 
 
 @extend_schema(request=PublishSerializer, responses=OpenApiTypes.OBJECT)
 @api_view(["POST"])
 def assessment_publish_view(request, period):
-    """Publish the period's results (通报): supervision office; once per period (409 after)."""
+    """Publish the period's results (通报): supervision office. With a version in force, a
+    corrected version needs ``reason`` (409 without one)."""
     serializer = PublishSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     publication = assessment_publish(
-        plan=current_plan(), period=_period(period), by=request.user, remarks=serializer.validated_data["remarks"]
+        plan=current_plan(),
+        period=_period(period),
+        by=request.user,
+        remarks=serializer.validated_data["remarks"],
+        reason=serializer.validated_data["reason"],
     )
-    return Response(
-        {"period": publication.period, "published_at": publication.published_at, "remarks": publication.remarks},
-        status=status.HTTP_201_CREATED,
+    return Response(_publication(publication), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=WithdrawSerializer, responses=OpenApiTypes.OBJECT)
+@api_view(["POST"])
+def assessment_withdraw_view(request, period):
+    """Withdraw (撤回) the version in force, with a reason (400 without): supervision office; 409
+    when nothing is in force."""
+    from tasks_app.assessment.permissions import can_publish_assessment
+    from tasks_app.core.errors import NotAllowed
+
+    if not can_publish_assessment(request.user):
+        raise NotAllowed("Only the supervision office may withdraw a publication.")
+    serializer = WithdrawSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    publication = assessment_withdraw(
+        period=_period(period), by=request.user, reason=serializer.validated_data["reason"]
     )
+    return Response(_publication(publication))

@@ -1,5 +1,6 @@
 """The facts behind a score: the reported figures against their targets, and the process measures
-(milestones on time, confirmations, monthly updates, overdue) counted from the workflow."""
+(milestones on time, confirmations, monthly updates, overdue) counted from the workflow — each as it
+stood at the period's end (or today, for the period still running). Rules: docs/assessment.md."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,20 +18,22 @@ from tasks_app.assessment.models import (
     Indicator,
     IndicatorReport,
     IndicatorTarget,
+    InterimTarget,
     TargetComparison,
     TargetLevel,
 )
 from tasks_app.assessment.periods import Period
-from tasks_app.assessment.results import AMBER_ATTAINMENT, HUNDRED, Component, _q
+from tasks_app.assessment.results import AMBER_ATTAINMENT, HUNDRED, NOT_ASSESSED, Component, _q, zh_date
 from tasks_app.plan.models import Implementation, ImplementationStatus, Plan, TaskResponsibility
 from tasks_app.plan.selectors import plan_task_ids
-from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate, Rag
+from tasks_app.workflow.models import Milestone, ProgressUpdate, Rag
 
 
 class Figures:
     """Reported values and targets of one plan, loaded once, answered from memory."""
 
     def __init__(self, plan: Plan):
+        self.plan = plan
         self.indicators = {i.code: i for i in Indicator.objects.filter(plan=plan)}
         self.reports = {
             (r.indicator_id, r.district_id, r.period): r.value
@@ -39,6 +42,10 @@ class Figures:
         self.targets: dict[tuple, IndicatorTarget] = {}
         for t in IndicatorTarget.objects.filter(indicator__plan=plan):
             self.targets[(t.indicator_id, t.level, t.district_id, t.year)] = t
+        self.interim = {
+            (t.indicator_id, t.district_id, t.period): t.value
+            for t in InterimTarget.objects.filter(indicator__plan=plan)
+        }
 
     def actual(self, indicator: Indicator, district_id: int | None, period: Period) -> Decimal | None:
         return self.reports.get((indicator.pk, district_id, str(period)))
@@ -51,8 +58,8 @@ class Figures:
         )
 
     def annual_target(self, indicator: Indicator, district_id: int | None, year: int, depth: int = 0) -> Decimal | None:
-        """The year's target: the plan's value, or the growth factor on the previous year's reported
-        figure (its target where none was reported) — whichever is higher when both are given."""
+        """The plan's target for the year: its value, or the growth factor on the previous year's
+        reported figure (its target where none was reported) — whichever is higher when both are given."""
         row = self.target_row(indicator, district_id, year)
         if row is None or depth > 10:
             return None
@@ -67,36 +74,89 @@ class Figures:
                 candidates.append(row.growth_factor * previous)
         return max(candidates) if candidates else None
 
+    def period_target(self, indicator: Indicator, district_id: int | None, period: Period) -> tuple:
+        """``(target, source)`` for the period: the office's interim target where it entered one;
+        otherwise, for a year, the plan's own target for that year; otherwise none (not assessed)."""
+        interim = self.interim.get((indicator.pk, district_id, str(period)))
+        if interim is not None:
+            return interim, "interim"
+        if period.quarter is None:
+            annual = self.annual_target(indicator, district_id, period.year)
+            if annual is not None:
+                return annual, "plan"
+        return None, None
+
+    def baseline(self, indicator: Indicator, district_id: int | None) -> tuple[int, Decimal] | None:
+        """The last yearly figure reported before the plan's first year (2024 for a 2024 start:
+        the 2023 figure), or failing that the first yearly figure of the plan."""
+        years = sorted(int(p) for (i, d, p) in self.reports if i == indicator.pk and d == district_id and len(p) == 4)
+        before = [y for y in years if y < self.plan.start_year]
+        year = before[-1] if before else (years[0] if years else None)
+        if year is None:
+            return None
+        return year, self.reports[(indicator.pk, district_id, str(year))]
+
+    def suggested(self, indicator: Indicator, district_id: int | None, period: Period) -> Decimal | None:
+        """A suggested target: where the plan names a target for the year, that target; otherwise a
+        steady growth from the baseline figure to the plan's target for its last year
+        (baseline × (final ÷ baseline)^((year − baseline year) ÷ (last year − baseline year))).
+        A quarter's suggestion is the year's × quarter ÷ 4 (figures count from 1 January)."""
+        row = self.target_row(indicator, district_id, period.year)
+        annual = None
+        if row is not None and row.value is not None and row.growth_factor is None:
+            annual = row.value  # the plan names this year's own target (e.g. 600 firms a year)
+        else:
+            final = self.annual_target(indicator, district_id, self.plan.end_year)
+            base = self.baseline(indicator, district_id)
+            if period.year >= self.plan.end_year or final is None:
+                annual = final if period.year == self.plan.end_year else None
+            elif base is not None and base[1] > 0 and base[0] < period.year:
+                base_year, base_value = base
+                exponent = (period.year - base_year) / (self.plan.end_year - base_year)
+                annual = Decimal(str(float(base_value) * (float(final) / float(base_value)) ** exponent))
+        if annual is None:
+            return None
+        return _q(annual * period.share_of_year)
+
     def path(self, indicator: Indicator, district_id: int | None, years: range) -> list[dict]:
         """Target path and reported values by year, for the trajectory charts."""
         return [
             {
                 "year": year,
-                "target": self.annual_target(indicator, district_id, year),
+                "target": self.period_target(indicator, district_id, Period(year))[0],
                 "actual": self.reports.get((indicator.pk, district_id, str(year))),
             }
             for year in years
         ]
 
 
-def indicator_component(figures: Figures, code: str, weight: Decimal, district_id, period: Period) -> Component:
+def _not_assessed(component: Component, note: str) -> Component:
+    component.assessed, component.rag, component.note, component.points = False, NOT_ASSESSED, note, "0.00"
+    return component
+
+
+def indicator_component(
+    figures: Figures, code: str, weight: Decimal, district_id, period: Period, *, deadline: dt.date, as_of: dt.date
+) -> Component:
+    """An indicator's attainment. No target for the period: not assessed (grey). No figure: before
+    the reporting deadline not assessed yet; after it 未填报, not attained (0 points, red)."""
     indicator = figures.indicators.get(code)
     label = indicator.name if indicator else code
     component = Component(kind=ComponentKind.INDICATOR, label=label, weight=str(weight))
     if indicator is None:
-        component.note = _("indicator not in this plan")
-        return component
-    row = figures.target_row(indicator, district_id, period.year)
-    annual = figures.annual_target(indicator, district_id, period.year)
-    actual = figures.actual(indicator, district_id, period)
-    if annual is None:
-        component.note = _("no target for this year")
-        return component
-    target = annual * period.share_of_year
+        return _not_assessed(component, _("indicator not in this plan"))
+    target, source = figures.period_target(indicator, district_id, period)
+    if target is None:
+        return _not_assessed(component, _("no target for this period: not assessed"))
+    row = figures.target_row(indicator, district_id, period.year) if source == "plan" else None
     component.target = str(_q(target))
+    actual = figures.actual(indicator, district_id, period)
     if actual is None:
-        component.note = _("not reported")
+        if as_of <= deadline:
+            return _not_assessed(component, _("awaiting the figure (due by %(date)s)") % {"date": zh_date(deadline)})
+        component.note = _("未填报 (not reported by %(date)s): not attained") % {"date": zh_date(deadline)}
         component.rag = Rag.RED
+        component.attainment = "0.0"
         return component
     component.actual = str(_q(actual))
     attainment = actual / target if target else Decimal(1)
@@ -106,6 +166,8 @@ def indicator_component(figures: Figures, code: str, weight: Decimal, district_i
     if met:
         component.points = str(_q(weight))
     component.rag = Rag.GREEN if met else (Rag.AMBER if attainment >= AMBER_ATTAINMENT else Rag.RED)
+    if source == "interim":
+        component.note = _("interim target set by the office")
     return component
 
 
@@ -118,9 +180,7 @@ def _meets(row: IndicatorTarget | None, actual: Decimal, target: Decimal) -> boo
 def _ratio_component(kind, label, weight: Decimal, done: int, total: int, note_when_none: str) -> Component:
     component = Component(kind=kind, label=label, weight=str(weight), target=str(total), actual=str(done))
     if total == 0:
-        component.points = str(_q(weight))
-        component.note = note_when_none
-        return component
+        return _not_assessed(component, note_when_none)
     ratio = Decimal(done) / Decimal(total)
     component.attainment = str(_q(ratio * HUNDRED, "0.1"))
     component.points = str(_q(weight * ratio))
@@ -129,29 +189,32 @@ def _ratio_component(kind, label, weight: Decimal, done: int, total: int, note_w
 
 
 class ProcessFacts:
-    """Milestones, confirmations and monthly updates of a plan, aggregated by the database: one
-    GROUP BY over the plan's milestones (by owner and district), one over its confirmations, one
-    index probe per (task, department, month) for the monthly updates — the same few queries for
-    a hundred milestones or a million."""
+    """Milestones, confirmations and monthly updates of a plan as they stood on ``as_of`` (the
+    period's end, or today for the period still running), aggregated by the database.
+
+    A milestone belongs to the period when its original due date falls in it and it existed by
+    ``as_of``; it is on time when completed by its original due date; it is overdue when, on
+    ``as_of``, it was not completed and its (possibly extended) due date had passed. The overdue
+    list is read once and every count of overdue comes from it, so the notice's sections agree."""
 
     def __init__(self, plan: Plan, period: Period, as_of: dt.date):
         self.period, self.as_of = period, as_of
         until = min(period.end, as_of)
         tz = timezone.get_default_timezone()
-        in_period = Q(baseline_due_date__gte=period.start, baseline_due_date__lte=until)
-        on_time = in_period & Q(status=MilestoneStatus.COMPLETED, completed_on__lte=F("baseline_due_date"))
-        late_now = ~Q(status=MilestoneStatus.COMPLETED) & Q(due_date__lt=until)
-        days_late = ExpressionWrapper(Value(until) - F("due_date"), output_field=DurationField())
+        cutoff = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min), tz)
+        in_period = Q(
+            task_id__in=plan_task_ids(plan),
+            baseline_due_date__gte=period.start,
+            baseline_due_date__lte=until,
+            created_at__lt=cutoff,
+        )
+        done_by_then = Q(completed_at__isnull=False, completed_at__lt=cutoff)
+        on_time = done_by_then & Q(completed_on__lte=F("baseline_due_date"))
         groups = (
-            Milestone.objects.filter(task_id__in=plan_task_ids(plan))
+            Milestone.objects.filter(in_period)
             .annotate(completed_on=TruncDate("completed_at", tzinfo=tz))
             .values("owner_id", "district_id")
-            .annotate(
-                due=Count("id", filter=in_period),
-                on_time=Count("id", filter=on_time),
-                overdue=Count("id", filter=late_now),
-                days_overdue=Sum(days_late, filter=late_now),
-            )
+            .annotate(due=Count("id"), on_time=Count("id", filter=on_time))
             .order_by()
         )
         self.due: dict[tuple, int] = defaultdict(int)
@@ -159,26 +222,64 @@ class ProcessFacts:
         self.overdue: dict[tuple, int] = defaultdict(int)
         self.days_overdue: dict[tuple, int] = defaultdict(int)
         for group in groups:
-            keys = [("department", group["owner_id"])]
-            if group["district_id"]:
-                keys.append(("district", group["district_id"]))
-            for key in keys:
+            for key in self._keys(group["owner_id"], group["district_id"]):
                 self.due[key] += group["due"]
                 self.on_time[key] += group["on_time"]
-                self.overdue[key] += group["overdue"]
-                self.days_overdue[key] += group["days_overdue"].days if group["days_overdue"] else 0
+        self.overdue_list: list[dict] = []
+        late = (
+            Milestone.objects.filter(in_period, due_date__lt=until)
+            .exclude(done_by_then)
+            .values(
+                "id",
+                "title",
+                "due_date",
+                "baseline_due_date",
+                "owner_id",
+                "district_id",
+                number=F("task__number"),
+                owner_name=F("owner__name"),
+                district_name=F("district__name"),
+            )
+            .order_by("due_date", "task__number", "id")
+        )
+        for item in late:
+            days = (until - item["due_date"]).days
+            for key in self._keys(item["owner_id"], item["district_id"]):
+                self.overdue[key] += 1
+                self.days_overdue[key] += days
+            self.overdue_list.append(
+                {
+                    "milestone": item["id"],
+                    "task": item["number"],
+                    "title": item["title"],
+                    "owner": item["owner_name"],
+                    "district": item["district_name"] or "",
+                    "due_date": item["due_date"].isoformat(),
+                    "days_overdue": days,
+                }
+            )
         self.confirmed = defaultdict(int)
         self.implementations = defaultdict(int)
+        confirmed_by_then = Q(
+            status=ImplementationStatus.CONFIRMED, confirmed_at__isnull=False, confirmed_at__lt=cutoff
+        )
         confirmations = (
             Implementation.objects.filter(task__plan=plan)
             .values("district_id")
-            .annotate(total=Count("id"), confirmed=Count("id", filter=Q(status=ImplementationStatus.CONFIRMED)))
+            .annotate(total=Count("id"), confirmed=Count("id", filter=confirmed_by_then))
             .order_by()
         )
         for row in confirmations:
             self.implementations[row["district_id"]] = row["total"]
             self.confirmed[row["district_id"]] = row["confirmed"]
         self._monthly(plan, period, as_of)
+
+    @staticmethod
+    def _keys(owner_id, district_id) -> list[tuple]:
+        keys = [("department", owner_id)]
+        if district_id:
+            keys.append(("district", district_id))
+        return keys
 
     def _monthly(self, plan: Plan, period: Period, as_of: dt.date) -> None:
         """Months of the period already over by ``as_of``, and for each (task, department) the
@@ -227,15 +328,27 @@ class ProcessFacts:
         return done, expected
 
 
-def _penalty(weight: Decimal, cap: Decimal | None, count: int) -> Component:
-    amount = weight * count
-    if cap is not None:
-        amount = min(amount, cap)
-    return Component(
+PENALTY_STEP = Decimal("0.1")  # the penalty's weight is deducted per tenth of the load overdue
+
+
+def _penalty(weight: Decimal, cap: Decimal | None, overdue: int, due: int) -> Component:
+    """Overdue milestones against the load: ``weight`` points for each tenth of the milestones due
+    in the period that were overdue at its end, up to ``cap`` — so leading many tasks is not by
+    itself a reason to lose more points than a department with few."""
+    component = Component(
         kind=ComponentKind.OVERDUE_PENALTY,
         label=_("overdue milestones"),
         weight=str(weight),
-        actual=str(count),
-        points=str(_q(-amount)),
-        rag=Rag.GREEN if count == 0 else Rag.RED,
+        target=str(due),
+        actual=str(overdue),
     )
+    if due == 0:
+        return _not_assessed(component, _("none due in the period"))
+    share = Decimal(overdue) / Decimal(due)
+    amount = weight * share / PENALTY_STEP
+    if cap is not None:
+        amount = min(amount, cap)
+    component.attainment = str(_q(share * HUNDRED, "0.1"))
+    component.points = str(_q(-amount))
+    component.rag = Rag.GREEN if overdue == 0 else Rag.RED
+    return component

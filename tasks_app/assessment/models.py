@@ -213,6 +213,11 @@ class Rubric(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     green_threshold = models.DecimalField(_("green from (points)"), max_digits=6, decimal_places=2, default=85)
     amber_threshold = models.DecimalField(_("amber from (points)"), max_digits=6, decimal_places=2, default=70)
+    reporting_days = models.PositiveSmallIntegerField(
+        _("days after the period's end to report figures"),
+        default=15,
+        help_text=_("A figure still missing this many days after the period's end shows 未填报 and scores 0."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -253,19 +258,88 @@ class RubricComponent(models.Model):
         return f"{self.get_kind_display()} {self.indicator_code} ({self.weight})".strip()
 
 
-class AssessmentPublication(models.Model):
-    """A published assessment (通报): the results of a period frozen as they were published."""
+class InterimTarget(models.Model):
+    """The office's target for one indicator and one period (a year "2025" or a quarter "2025-Q3",
+    the quarter's figure counted from 1 January), for the city (no district) or a district. It takes
+    the place of the plan's own target for that period; a period with neither is not assessed."""
 
-    period = models.CharField(_("period"), max_length=7, unique=True)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="interim_targets"
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interim_targets",
+    )
+    period = models.CharField(_("period"), max_length=7)
+    value = models.DecimalField(_("target value"), max_digits=16, decimal_places=2)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period", "district"]
+        verbose_name = _("interim target")
+        verbose_name_plural = _("interim targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], condition=Q(district__isnull=True), name="interim_unique_city"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "district", "period"],
+                condition=Q(district__isnull=False),
+                name="interim_unique_district",
+            ),
+            models.CheckConstraint(condition=Q(period__regex=r"^[0-9]{4}(-Q[1-4])?$"), name="interim_period_format"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="interim_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period} {self.district or _('city')}: {self.value}"
+
+
+class PublicationStatus(models.TextChoices):
+    CURRENT = "current", _("in force")
+    SUPERSEDED = "superseded", _("superseded by a correction")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class AssessmentPublication(models.Model):
+    """One version of a published assessment (通报): the results of a period frozen as they were
+    published. A correction publishes the next version (with its reason) and supersedes the one in
+    force; a withdrawal (撤回, with its reason) leaves the period unpublished. Every version stays."""
+
+    period = models.CharField(_("period"), max_length=7)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.CURRENT
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     remarks = models.TextField(_("remarks"), blank=True)
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     snapshot = models.JSONField(_("results as published"))
 
     class Meta:
-        ordering = ["-period"]
+        ordering = ["-period", "-version"]
         verbose_name = _("published assessment")
         verbose_name_plural = _("published assessments")
         permissions = [("publish_assessment", _("Publish an assessment (通报)"))]
@@ -273,7 +347,11 @@ class AssessmentPublication(models.Model):
             models.CheckConstraint(
                 condition=Q(period__regex=r"^[0-9]{4}(-Q[1-4])?$"), name="publication_period_format"
             ),
+            models.UniqueConstraint(fields=["period", "version"], name="publication_version_unique"),
+            models.UniqueConstraint(
+                fields=["period"], condition=Q(status="current"), name="publication_one_current_per_period"
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.period
+        return f"{self.period} v{self.version}"

@@ -58,7 +58,7 @@ class Period:
 
 def period_is_published(period_text: str) -> bool:
     year = period_text[:4]
-    return AssessmentPublication.objects.filter(period__in=[period_text, year]).exists()
+    return AssessmentPublication.objects.filter(period__in=[period_text, year], status="current").exists()
 
 
 def plan_years(plan: Plan) -> range:

@@ -16,6 +16,11 @@ def can_publish_assessment(user) -> bool:
     return has_global(user, "publish_assessment")
 
 
+def can_manage_assessment(user) -> bool:
+    """Rubric and targets are the supervision office's, as publishing is (the same right)."""
+    return has_global(user, "publish_assessment")
+
+
 def indicator_reports_visible_to(user):
     """A district sees its own figures and the city's; departments the city's; the offices all;
     every figure of a published period is visible to all."""
@@ -26,7 +31,7 @@ def indicator_reports_visible_to(user):
         return queryset.none()
     if has_global(user, VIEW_RECORDS):
         return queryset
-    published = list(AssessmentPublication.objects.values_list("period", flat=True))
+    published = list(AssessmentPublication.objects.filter(status="current").values_list("period", flat=True))
     published_years = [p for p in published if len(p) == 4]
     visible = Q(district__isnull=True) | Q(district__group__user=user) | Q(period__in=published)
     for year in published_years:

@@ -88,7 +88,10 @@ def leadership_overview(user, plan, today: dt.date) -> dict:
         for name in ("total", "completed", "overdue", "completed_change", "overdue_change")
     }
     publication = (
-        AssessmentPublication.objects.select_related("published_by").order_by("-published_at").first()
+        AssessmentPublication.objects.select_related("published_by")
+        .filter(status="current")
+        .order_by("-published_at")
+        .first()
     )
     return {
         "as_of": today,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks_app', '0015_calendar_feed'),
+        ('tasks_app', '0016_assessment_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

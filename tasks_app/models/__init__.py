@@ -11,6 +11,8 @@ from tasks_app.assessment.models import (  # noqa: F401
     IndicatorReport,
     IndicatorTarget,
     IndustrialBelt,
+    InterimTarget,
+    PublicationStatus,
     Rubric,
     RubricComponent,
     RubricScope,

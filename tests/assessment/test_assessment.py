@@ -24,10 +24,13 @@ def report(code, district_code, period, value):
     )
 
 
-def confirm_all(district_code, users, count=17):
+def confirm_all(district_code, users, count=17, on=dt.datetime(2024, 6, 1, 10, tzinfo=dt.UTC)):
+    """Confirm the district's first ``count`` implementations, dated ``on`` (a period counts the
+    confirmations made by its end)."""
     district = District.objects.get(code=district_code)
     for implementation in Implementation.objects.filter(district=district).order_by("task__number")[:count]:
         implementation_confirm(implementation=implementation, by=users[f"district-{district_code}"], note="已落实")
+    Implementation.objects.filter(district=district, status="confirmed").update(confirmed_at=on)
 
 
 def row(result, code, scope="districts"):
@@ -71,19 +74,26 @@ def test_points_follow_the_rubric_and_ranks_follow_points(figures):
     kunshan_volume = component(kunshan, "indicator", "跨境电商进出口额(海关监管平台)")
     assert (kunshan_volume.target, kunshan_volume.attainment, kunshan_volume.points) == ("80.00", "75.0", "18.75")
     assert kunshan_volume.rag == "red"
-    # belt_export (15): the 2026 target only; 2024 has none: no points, said so
-    assert component(sip, "indicator", "特色产业带出口规模").note
-    # confirmations (25): kunshan 17/17, sip 0/17; milestones on time (15): none due → full points
+    # belt_export (15): the 2026 target only; 2024 has none: not assessed (grey), said so
+    belt = component(sip, "indicator", "特色产业带出口规模")
+    assert belt.note and not belt.assessed and belt.rag == "grey"
+    # confirmations (25): kunshan 17/17 by mid-2024, sip 0/17; milestones on time: none due → not assessed
     assert component(kunshan, "confirmations").points == "25.00"
     assert component(sip, "confirmations").points == "0.00"
+    assert not component(sip, "milestones_on_time").assessed
     for r in result.districts:
-        assert Decimal(r.score) == sum(Decimal(c.points) for c in r.components)
+        assessed = [c for c in r.components if c.assessed and c.kind != "overdue_penalty"]
+        weights = sum(Decimal(c.weight) for c in assessed)
+        expected = sum(Decimal(c.points) for c in assessed) * 100 / weights
+        assert Decimal(r.score) == expected.quantize(Decimal("0.01"))  # the assessed weights scaled to 100
+        assert Decimal(0) <= Decimal(r.score) <= Decimal(100)
     scores = [Decimal(r.score) for r in result.districts]
     assert scores == sorted(scores, reverse=True)
     for earlier, later in zip(result.districts, result.districts[1:], strict=False):
         assert earlier.rank <= later.rank
         assert (earlier.rank == later.rank) == (earlier.score == later.score)
-    assert kunshan.rank == 1 and sip.rank == 2  # 18.75 + 15 + 25 = 58.75 against 25 + 15 = 40
+    # kunshan: (18.75 + 25) / 50 = 87.50; sip: 25 / 50 = 50.00
+    assert (kunshan.rank, kunshan.score, sip.score) == (1, "87.50", "50.00")
 
 
 def test_changing_a_weight_changes_the_ranking(figures):
@@ -91,9 +101,16 @@ def test_changing_a_weight_changes_the_ranking(figures):
     RubricComponent.objects.filter(rubric=rubric, kind="confirmations").update(weight=Decimal("1"))
     RubricComponent.objects.filter(rubric=rubric, indicator_code="cbec_volume").update(weight=Decimal("60"))
     result = assessment_compute(figures, Period.parse("2024"), as_of=dt.date(2025, 3, 1))
-    # sip: 60 + 15 = 75; kunshan: 45 + 15 + 1 = 61
-    assert (row(result, "sip").rank, row(result, "sip").score) == (1, "75.00")
-    assert (row(result, "kunshan").rank, row(result, "kunshan").score) == (2, "61.00")
+    # sip: 60 / 61; kunshan: (45 + 1) / 61 — scaled to 100
+    assert (row(result, "sip").rank, row(result, "sip").score) == (1, "98.36")
+    assert (row(result, "kunshan").rank, row(result, "kunshan").score) == (2, "75.41")
+
+
+def backdate(milestone, created, completed=None):
+    Milestone.objects.filter(pk=milestone.pk).update(
+        created_at=dt.datetime.combine(created, dt.time(9), tzinfo=dt.UTC),
+        **({"completed_at": dt.datetime.combine(completed, dt.time(10), tzinfo=dt.UTC)} if completed else {}),
+    )
 
 
 def test_overdue_penalty_and_department_measures(figures, demo_accounts):
@@ -108,18 +125,24 @@ def test_overdue_penalty_and_department_measures(figures, demo_accounts):
     )
     for action, who in (("start", "liaison-customs"), ("submit", "liaison-customs"), ("approve", "supervisor")):
         milestone_transition(milestone=on_time, action=action, by=demo_accounts[who])
-    Milestone.objects.filter(pk=on_time.pk).update(completed_at=dt.datetime(2024, 5, 30, 10, tzinfo=dt.UTC))
+    backdate(late, dt.date(2024, 1, 10))
+    backdate(on_time, dt.date(2024, 1, 10), completed=dt.date(2024, 5, 30))
     result = assessment_compute(figures, Period.parse("2024"), as_of=dt.date(2025, 3, 1))
     customs_row = row(result, "customs", "departments")
     assert customs_row.facts["milestones_due"] == 2 and customs_row.facts["on_time"] == 1
     assert customs_row.facts["overdue"] == 1
     assert Decimal(customs_row.facts["average_days_overdue"]) == (dt.date(2024, 12, 31) - dt.date(2024, 5, 1)).days
     assert component(customs_row, "milestones_on_time").points == "30.00"
-    assert component(customs_row, "overdue_penalty").points == "-2.00"
+    # half of what fell due was overdue at the year's end: 2 points per tenth → 10, the cap
+    assert component(customs_row, "overdue_penalty").points == "-10.00"
     # 苏州海关 is responsible for 7 tasks × 12 months of 2024, with no update posted
     assert customs_row.facts["monthly_expected"] == 84 and component(customs_row, "monthly_updates").points == "0.00"
-    assert component(row(result, "sip"), "overdue_penalty").points == "-2.00"
-    assert late.pk
+    # (30 + 0) / 100 − 10 = 20
+    assert customs_row.score == "20.00"
+    # sip: its one milestone due was overdue: 2 × 10 tenths = 20, capped at 10
+    assert component(row(result, "sip"), "overdue_penalty").points == "-10.00"
+    # the overdue list is the one the counts come from
+    assert [(m["title"], m["owner"], m["district"]) for m in result.overdue] == [("迟", "苏州海关", "苏州工业园区")]
 
 
 def test_publication_freezes_results_and_opens_them_to_everyone(figures, demo_accounts):

@@ -175,7 +175,7 @@ def test_the_notice_downloads_as_a_word_document(data, demo_accounts):
     assert response["Content-Type"].endswith("wordprocessingml.document")
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "关于2024跨境电商综试区建设重点任务推进情况的通报" in text and "请各板块对照整改" in text
+    assert "关于2024年度《" in text and "》重点任务推进情况的通报" in text and "请各板块对照整改" in text
     ranking = document.tables[0]
     assert len(ranking.rows) == 1 + 10
     assert {row.cells[1].text for row in ranking.rows[1:]} == set(District.objects.values_list("name", flat=True))

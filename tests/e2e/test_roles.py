@@ -68,6 +68,7 @@ def test_supervisor_returns_one_approves_another_and_publishes(demo_accounts, pa
     page.goto(f"{live_server.url}/assessment/{year}/")
     page.click("text=发布本期通报")
     page.fill("#id_remarks", "第一期通报")
+    page.once("dialog", lambda dialog: dialog.accept())  # the publish button asks first (static/js/confirm.js)
     page.click("form[action$='/publish/'] button[type=submit]")
     assert "已发布" in page.inner_text(".messages")
     assert Milestone.objects.get(pk=first.pk).status == "in_progress"
