@@ -200,8 +200,13 @@ ACTION_LABELS = {
 
 
 @transaction.atomic
-def milestone_transition(*, milestone: Milestone, action: str, by, note: str = "", evidence=None) -> Milestone:
-    """start / submit (owner department), approve / return (supervision office)."""
+def milestone_transition(
+    *, milestone: Milestone, action: str, by, note: str = "", evidence=None, report_required: bool = False
+) -> Milestone:
+    """start / submit (owner department), approve / return (supervision office).
+
+    ``note`` on submit is the completion report (办结报告; the pages and the API require it:
+    ``report_required``), with optional ``evidence``; on return, the reason."""
     if action not in TRANSITIONS:
         raise ValidationError(
             {
@@ -226,6 +231,8 @@ def milestone_transition(*, milestone: Milestone, action: str, by, note: str = "
     note = note.strip()
     if action == "return" and not note:
         raise ValidationError({"note": _("Say why the milestone is returned.")})
+    if action == "submit" and report_required and not note:
+        raise ValidationError({"note": _("Write the completion report: what was done.")})
 
     now = timezone.now()
     milestone.status = target

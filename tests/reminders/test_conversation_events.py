@@ -261,7 +261,7 @@ def test_a_comment_mentioning_a_department_tells_its_liaisons(world):
 
 
 def test_an_escalation_reaches_the_lead_departments_webhook_once(world):
-    task, users = world
+    _task, users = world
     Department.objects.filter(code="transport").update(webhook_url="https://hooks.example.gov.cn/transport")
     due = dt.date(2026, 3, 10)
     milestone = milestone_create(
