@@ -60,7 +60,7 @@ def event_record(event: str, *, subject: str, key: str, task, by, milestone=None
     units = [u for u in audience(event, task=task, milestone=milestone, department=department, **kw) if u]
     try:
         with transaction.atomic():
-            reminder = Reminder.objects.create(
+            reminder = Reminder.events.create(
                 kind=ReminderKind.EVENT,
                 subject=subject[:64],
                 occurrence=f"{event}@{key}"[:40],

@@ -62,6 +62,20 @@ def escalation_label(level: int | None) -> str:
     return _("%(label)s (round %(round)s)") % {"label": ESCALATION_LABELS[3], "round": level - 2}
 
 
+class RemindersManager(models.Manager):
+    """Reminders proper — due soon, overdue, 督办, monthly, notices. Workflow events share the table
+    (and so the exactly-once key, the notifications and the delivery worker) but are not reminders:
+    they are read through ``Reminder.events``."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(kind=ReminderKind.EVENT)
+
+
+class EventsManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=ReminderKind.EVENT)
+
+
 class Reminder(models.Model):
     """One reminder: a (subject, kind, occurrence) that exists at most once — the database says so.
 
@@ -110,6 +124,10 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set once notifications and deliveries have been created for it (in the same transaction).
     fanned_out = models.BooleanField(_("recipients resolved"), default=False)
+
+    objects = RemindersManager()
+    events = EventsManager()  # the workflow events told to those involved (reminders.events)
+    all_kinds = models.Manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -61,7 +61,7 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
         result.created_by_kind, result.examples = reminders_due_count(as_of)
         result.created = sum(result.created_by_kind.values())
         return result
-    before = Reminder.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    before = Reminder.all_kinds.order_by("-id").values_list("id", flat=True).first() or 0
     result.created_by_kind, result.notifications = reminders_create(as_of)
     result.created = sum(result.created_by_kind.values())
     # Whatever was written without its notifications (a database without RETURNING, an older version).

@@ -45,10 +45,18 @@ class MilestoneSerializer(serializers.ModelSerializer):
     )
     rag = serializers.SerializerMethodField()
     days_overdue = serializers.SerializerMethodField()
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="why the due date is in the past (supervision office only; a liaison may not)",
+    )
 
     class Meta:
         model = Milestone
         fields = [
+            "reason",
             "id",
             "task",
             "owner",
@@ -263,6 +271,8 @@ class MilestoneViewSet(
             description=data.get("description", ""),
             due_date=data["due_date"],
             by=self.request.user,
+            reason=data.get("reason", ""),
+            strict_dates=True,
         )
 
     @extend_schema(request=MilestonePatchSerializer, responses=MilestoneSerializer)
@@ -277,7 +287,12 @@ class MilestoneViewSet(
         version = changes.pop("version")
         reason = changes.pop("reason", "")
         milestone = services.milestone_update(
-            milestone=milestone, by=request.user, version=version, changes=changes, reason=reason
+            milestone=milestone,
+            by=request.user,
+            version=version,
+            changes=changes,
+            reason=reason,
+            strict_dates=True,
         )
         return Response(MilestoneSerializer(milestone).data)
 

@@ -17,6 +17,12 @@ class MilestoneForm(forms.ModelForm):
         fields = ["title", "owner", "district", "due_date", "description"]
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
+    reason = forms.CharField(
+        label=_("Reason for a due date in the past (supervision office only)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+
     def __init__(self, *args, task, owner_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owner_choices if owner_choices is not None else task.departments.all()

@@ -130,6 +130,8 @@ def milestone_create(request, number: int):
             due_date=data["due_date"],
             description=data["description"],
             by=request.user,
+            reason=data.get("reason", ""),
+            strict_dates=True,
         ),
         form,
         on_error,
@@ -239,7 +241,9 @@ def milestone_edit(request, pk: int):
         return on_error(400)
     data = form.cleaned_data
     changes = {field: data[field] for field in EDIT_FIELDS if data[field] != getattr(milestone, field)}
-    return _update(request, milestone, form, on_error, version=data["version"], changes=changes)
+    return _update(
+        request, milestone, form, on_error, version=data["version"], changes=changes, reason=data.get("reason", "")
+    )
 
 
 @require_POST
@@ -274,7 +278,12 @@ def _update(request, milestone, form, on_error, *, version, changes, reason=""):
     _result, error_response = service_perform(
         request,
         lambda: services.milestone_update(
-            milestone=milestone, by=request.user, version=version, changes=changes, reason=reason
+            milestone=milestone,
+            by=request.user,
+            version=version,
+            changes=changes,
+            reason=reason,
+            strict_dates=True,
         ),
         form,
         on_error,
