@@ -127,7 +127,7 @@ class Reminder(models.Model):
 
     objects = RemindersManager()
     events = EventsManager()  # the workflow events told to those involved (reminders.events)
-    all_kinds = models.Manager()
+    all_kinds = models.Manager()  # noqa: DJ012 - three managers, the first is the default
 
     class Meta:
         ordering = ["-created_at", "-id"]
