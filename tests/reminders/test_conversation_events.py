@@ -280,3 +280,37 @@ def test_an_escalation_reaches_the_lead_departments_webhook_once(world):
     escalation = Reminder.objects.get(kind="escalation", milestone=milestone)
     targets = sorted(escalation.deliveries.filter(channel="webhook").values_list("target", flat=True))
     assert targets == [HOOK_COMMERCE, "https://hooks.example.gov.cn/transport"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_each_event_once(suzhou_plan, demo_accounts):
+    """The step enqueues delivery after its commit; a real Celery worker sends the e-mails, once,
+    even when asked again."""
+    from celery.contrib.testing.worker import start_worker
+    from django.core import mail
+
+    from cbec_tracker.celery import app as celery_app
+    from tasks_app.reminders.services import enqueue_delivery
+    from tests.reminders.test_celery_worker import purge_leftovers, wait_until
+
+    users = demo_accounts
+    task = KeyTask.objects.get(number=5)
+    celery_app.conf.broker_connection_timeout = 2
+    purge_leftovers()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"):
+        milestone = _customs_milestone(task, users)
+        milestone = milestone_transition(milestone=milestone, action="start", by=users["liaison-customs"])
+        milestone = milestone_transition(milestone=milestone, action="submit", by=users["liaison-customs"], note="完成")
+        milestone_transition(milestone=milestone, action="return", by=users["supervisor"], note="请补充佐证")
+        enqueue_delivery()  # a duplicate request
+
+        def returned_mails():
+            return sorted(m.to[0] for m in mail.outbox if "请补充佐证" in m.body)
+
+        assert wait_until(lambda: len(returned_mails()) == 2)
+        enqueue_delivery()
+        import time
+
+        time.sleep(1.5)
+    assert returned_mails() == ["liaison-commerce@example.gov.cn", "liaison-customs@example.gov.cn"]
+    assert not Delivery.objects.filter(channel="email").exclude(status="sent").exists()
