@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
@@ -228,6 +229,9 @@ class NoticeDetailSerializer(serializers.ModelSerializer):
         return notice.is_overdue(timezone.localdate())
 
 
+NOTICE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="the notice's id")
+
+
 class NoticeCreateSerializer(serializers.Serializer):
     milestone = serializers.IntegerField()
     message = serializers.CharField(allow_blank=True)
@@ -242,6 +246,12 @@ class NoticeCloseSerializer(serializers.Serializer):
     reply_due = serializers.DateField(required=False, allow_null=True, default=None, validators=[date_plausible])
 
 
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[NOTICE_ID]),
+    acknowledge=extend_schema(parameters=[NOTICE_ID]),
+    reply=extend_schema(parameters=[NOTICE_ID]),
+    close=extend_schema(parameters=[NOTICE_ID]),
+)
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """督办 notices as a conversation: `?state=open|acknowledged|replied|closed|overdue`, `?department=code`."""
 
