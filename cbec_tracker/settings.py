@@ -261,6 +261,8 @@ CELERY_BEAT_SCHEDULE = {
 # of the month from which a missing monthly progress report is chased; delivery retries.
 CBEC_REMINDER_DUE_SOON_DAYS = [int(d) for d in os.environ.get("CBEC_REMINDER_DUE_SOON_DAYS", "7,1").split(",")]
 CBEC_ESCALATION_EVERY_DAYS = int(os.environ.get("CBEC_ESCALATION_EVERY_DAYS", "7"))
+# Days a department has to sign for and answer a 督办 notice (the office may set another date).
+CBEC_NOTICE_REPLY_DAYS = int(os.environ.get("CBEC_NOTICE_REPLY_DAYS", "5"))
 CBEC_MONTHLY_REPORT_DAY = int(os.environ.get("CBEC_MONTHLY_REPORT_DAY", "25"))
 CBEC_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("CBEC_DELIVERY_MAX_ATTEMPTS", "5"))
 # Exports of more rows than this are made by a worker in the background (progress, then a notification).

@@ -36,6 +36,29 @@ urlpatterns = [
     path("implementations/<int:pk>/reject/", confirmations.implementation_reject, name="implementation_reject"),
     path("implementations/<int:pk>/evidence/", confirmations.implementation_evidence, name="implementation_evidence"),
     path("milestones/<int:pk>/notices/", notice_views.supervision_notice, name="supervision_notice"),
+    path("notices/", notice_views.notice_board, name="notice_board"),
+    path("notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/acknowledge/", notice_views.notice_acknowledge_view, name="notice_acknowledge"),
+    path("notices/<int:pk>/reply/", notice_views.notice_reply_view, name="notice_reply"),
+    path("notices/<int:pk>/close/", notice_views.notice_close_view, name="notice_close"),
+    path(
+        "notice-replies/<int:pk>/attachment/", notice_views.notice_reply_attachment, name="notice_reply_attachment"
+    ),
+    path(
+        "milestones/<int:pk>/extension-requests/",
+        workflow_views.extension_request_create,
+        name="extension_request_create",
+    ),
+    path("extension-requests/", workflow_views.extension_requests_page, name="extension_requests"),
+    path(
+        "extension-requests/<int:pk>/decide/", workflow_views.extension_request_decide, name="extension_request_decide"
+    ),
+    path("milestones/<int:pk>/comments/", workflow_views.milestone_comment_create, name="milestone_comment_create"),
+    path(
+        "completion-reports/<int:pk>/evidence/",
+        workflow_views.completion_report_evidence,
+        name="completion_report_evidence",
+    ),
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),

@@ -80,3 +80,15 @@ def empty_database(db):
     Group.objects.all().delete()
     for model in (Plan, Department, District):
         model.history.all().delete()
+
+
+@pytest.fixture
+def without_workflow_events():
+    """Tests of the reminder scan alone count only what the scan makes: the notifications each
+    workflow step sends to the people concerned (issue 16) are switched off for them."""
+    from tasks_app.reminders.events import _on_workflow_event
+    from tasks_app.workflow.events import workflow_event
+
+    workflow_event.disconnect(dispatch_uid="reminders-workflow-event")
+    yield
+    workflow_event.connect(_on_workflow_event, dispatch_uid="reminders-workflow-event")

@@ -270,12 +270,104 @@ def publish_assessment(reason=""):
     return web, api
 
 
+# --- issue 16: notices, extension requests, comments, completion reports -----------------------
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def _notice(world, state="open"):
+    """A 督办 notice to 苏州海关 on its started milestone, in ``state``."""
+    from tasks_app.reminders.services import notice_acknowledge, notice_close, supervision_notice_issue
+
+    reminder = supervision_notice_issue(
+        milestone=world.started_customs, by=_user("supervisor"), message="请说明进展"
+    )
+    notice = reminder.notice
+    if state in ("acknowledged", "closed"):
+        notice = notice_acknowledge(notice=notice, by=_user("liaison-customs"))
+    if state == "closed":
+        notice = notice_close(notice=notice, by=_user("supervisor"))
+    return notice
+
+
+def notice_action(what, state="open", body=None):
+    """``what``: view / acknowledge / reply / close, on a fresh notice in ``state``."""
+
+    def web(client, world):
+        notice = _notice(world, state)
+        if what == "view":
+            return client.get(reverse("tasks_app:notice_detail", kwargs={"pk": notice.pk}))
+        return client.post(reverse(f"tasks_app:notice_{what}", kwargs={"pk": notice.pk}), body or {})
+
+    def api(client, world):
+        notice = _notice(world, state)
+        if what == "view":
+            return client.get(f"/api/v1/notices/{notice.pk}/")
+        return client.post(f"/api/v1/notices/{notice.pk}/{what}/", body or {}, format="json")
+
+    return web, api
+
+
 def withdraw_assessment():
     def web(client, world):
         return client.post(reverse("tasks_app:assessment_withdraw", kwargs={"period": "2025"}), {"reason": "有误"})
 
     def api(client, world):
         return client.post("/api/v1/assessment/2025/withdraw/", {"reason": "有误"}, format="json")
+
+    return web, api
+
+
+def ask_extension(name, days=14, reason="等待批复"):
+    def body(world):
+        m = _milestone(world, name)
+        return {"due_date": (m.due_date + dt.timedelta(days=days)).isoformat(), "reason": reason}
+
+    def web(client, world):
+        url = reverse("tasks_app:extension_request_create", kwargs={"pk": getattr(world, name).pk})
+        return client.post(url, body(world))
+
+    def api(client, world):
+        url = f"/api/v1/milestones/{getattr(world, name).pk}/extension-requests/"
+        return client.post(url, body(world), format="json")
+
+    return web, api
+
+
+def decide_extension(decided=False, decision="grant", reason="同意"):
+    def pending(world):
+        from tasks_app.workflow.services import extension_request_create, extension_request_decide
+
+        m = _milestone(world, "started_customs")
+        request = extension_request_create(
+            milestone=m, by=_user("liaison-customs"), due_date=m.due_date + dt.timedelta(days=10), reason="人手不足"
+        )
+        if decided:
+            extension_request_decide(request=request, by=_user("supervisor"), decision="refuse", reason="不同意")
+        return request
+
+    def web(client, world):
+        url = reverse("tasks_app:extension_request_decide", kwargs={"pk": pending(world).pk})
+        return client.post(url, {"decision": decision, "reason": reason})
+
+    def api(client, world):
+        url = f"/api/v1/extension-requests/{pending(world).pk}/decide/"
+        return client.post(url, {"decision": decision, "reason": reason}, format="json")
+
+    return web, api
+
+
+def comment(name, text="请 @市市场监管局 提供数据"):
+    def web(client, world):
+        url = reverse("tasks_app:milestone_comment_create", kwargs={"pk": getattr(world, name).pk})
+        return client.post(url, {"text": text})
+
+    def api(client, world):
+        return client.post(f"/api/v1/milestones/{getattr(world, name).pk}/comments/", {"text": text}, format="json")
 
     return web, api
 
@@ -343,6 +435,48 @@ MATRIX = {
     # The 通报: the supervision office publishes and withdraws; nothing published yet → 409 (API).
     "publish an assessment": (publish_assessment(), row(OK, 403, 403, 403, 403, 403, 403, 403)),
     "withdraw when nothing is published": (withdraw_assessment(), row(409, 403, 403, 403, 403, 403, 403, 403)),
+    # issue 16 — the conversation.          supervisor leader commerce customs amr  qiaolian sip  gusu
+    "submit without a completion report": (
+        transition("started_customs", "submit", note=""),
+        row(403, 403, 403, 400, 403, 404, 404, 404),
+    ),
+    "view a notice": (notice_action("view"), row(OK, OK, OK, OK, OK, 404, 404, 404)),
+    "sign for a notice": (notice_action("acknowledge"), row(403, 403, 403, OK, 403, 404, 404, 404)),
+    "sign for a signed notice": (
+        notice_action("acknowledge", state="acknowledged"),
+        row(403, 403, 403, 409, 403, 404, 404, 404),
+    ),
+    "reply to a notice": (
+        notice_action("reply", body={"text": "已整改"}),
+        row(403, 403, 403, OK, 403, 404, 404, 404),
+    ),
+    "reply without text": (
+        notice_action("reply", body={"text": ""}),
+        row(403, 403, 403, 400, 403, 404, 404, 404),
+    ),
+    "reply to a closed notice": (
+        notice_action("reply", state="closed", body={"text": "补充"}),
+        row(403, 403, 403, 409, 403, 404, 404, 404),
+    ),
+    "close a notice": (notice_action("close"), row(OK, 403, 403, 403, 403, 404, 404, 404)),
+    "close a closed notice": (notice_action("close", state="closed"), row(409, 403, 403, 403, 403, 404, 404, 404)),
+    "ask for an extension": (ask_extension("started_customs"), row(403, 403, 403, OK, 403, 404, 404, 404)),
+    "ask for an extension without a reason": (
+        ask_extension("started_customs", reason=""),
+        row(403, 403, 403, 400, 403, 404, 404, 404),
+    ),
+    "ask for an extension of a planned milestone": (
+        ask_extension("planned_customs_sip"),
+        row(403, 403, 403, 409, 403, 404, 403, 404),
+    ),
+    "grant an extension": (decide_extension(), row(OK, 403, 403, 403, 403, 404, 404, 404)),
+    "refuse an extension without a reason": (
+        decide_extension(decision="refuse", reason=""),
+        row(400, 403, 403, 403, 403, 404, 404, 404),
+    ),
+    "decide a decided extension": (decide_extension(decided=True), row(409, 403, 403, 403, 403, 404, 404, 404)),
+    "comment on a milestone": (comment("started_customs"), row(OK, OK, OK, OK, OK, 404, 404, 404)),
+    "comment without text": (comment("started_customs", text=""), row(400, 400, 400, 400, 400, 404, 404, 404)),
 }
 
 CASES = [(action, role) for action in MATRIX for role in ROLES]

@@ -4,6 +4,10 @@
 // [data-print] prints the page. No inline script anywhere (CSP).
 (function () {
   "use strict";
+  if (window.trackerConfirmInstalled) {
+    return;  // loaded once per page, whatever includes it
+  }
+  window.trackerConfirmInstalled = true;
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-confirm]");
     if (target && target.tagName !== "FORM" && !window.confirm(target.getAttribute("data-confirm"))) {

@@ -19,6 +19,8 @@ router.register("implementations", workflow_api.ImplementationViewSet, basename=
 router.register("notifications", reminders_api.NotificationViewSet, basename="notification")
 router.register("indicator-reports", assessment_api.IndicatorReportViewSet, basename="indicator-report")
 router.register("overdue", reminders_api.OverdueViewSet, basename="overdue")
+router.register("notices", reminders_api.NoticeViewSet, basename="notice")
+router.register("extension-requests", workflow_api.ExtensionRequestViewSet, basename="extension-request")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

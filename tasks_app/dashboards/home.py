@@ -126,6 +126,12 @@ def home(request):
     today = timezone.localdate()
     roles = user_roles(request.user)
     context = {"plan": plan, "today": today, "roles": {r.value for r in roles}}
+    # New for me: the workflow steps (退回, 销号, 延期, 签收 …) told to this user and not yet read.
+    context["new_for_me"] = list(
+        request.user.notifications.filter(read_at__isnull=True, reminder__kind=ReminderKind.EVENT).select_related(
+            "reminder__task", "reminder__milestone", "reminder__department"
+        )[:HOME_LIST]
+    )
     if plan is not None:
         if Role.LIAISON in roles:
             context["liaison"] = _liaison(request.user, plan, today)

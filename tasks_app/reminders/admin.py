@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tasks_app.reminders.models import Delivery, Notification, Reminder
+from tasks_app.reminders.models import Delivery, Notice, NoticeReply, Notification, Reminder
 
 
 class DeliveryInline(admin.TabularInline):
@@ -30,3 +30,16 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["reminder", "channel", "target", "status", "attempts", "sent_at"]
     list_filter = ["channel", "status"]
     raw_id_fields = ["reminder"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["reminder", "reply_due", "status", "acknowledged_at", "replied_at", "closed_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["reminder", "acknowledged_by", "closed_by", "follow_up_of"]
+
+
+@admin.register(NoticeReply)
+class NoticeReplyAdmin(admin.ModelAdmin):
+    list_display = ["notice", "author", "created_at"]
+    raw_id_fields = ["notice", "author"]

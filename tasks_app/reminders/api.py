@@ -2,17 +2,30 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
 from tasks_app.core.api_pagination import NewestFirstCursorPagination
 from tasks_app.core.errors import NotAllowed
+from tasks_app.core.people import person_label
+from tasks_app.core.validators import date_plausible
 from tasks_app.plan.permissions import can_see_task_records
-from tasks_app.reminders.models import Delivery, Notification, Reminder
-from tasks_app.reminders.selectors import overdue_milestones, reminders_for_milestone
-from tasks_app.reminders.services import supervision_notice_issue
+from tasks_app.reminders.models import Delivery, Notice, NoticeReply, Notification, Reminder
+from tasks_app.reminders.selectors import (
+    notices_board,
+    overdue_milestones,
+    reminders_for_milestone,
+)
+from tasks_app.reminders.services import (
+    can_answer_notice,
+    notice_acknowledge,
+    notice_close,
+    notice_reply,
+    supervision_notice_issue,
+)
 from tasks_app.workflow.models import Milestone
 from tasks_app.workflow.permissions import can_approve, milestones_visible_to
 
@@ -157,3 +170,157 @@ def milestone_notices(request, pk: int):
         milestone=milestone, by=request.user, message=serializer.validated_data["message"]
     )
     return Response(ReminderSerializer(reminder).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeReplySerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    text = serializers.CharField(allow_blank=True)
+    attachment = serializers.FileField(required=False, allow_null=True, write_only=True)
+
+    class Meta:
+        model = NoticeReply
+        fields = ["id", "text", "attachment", "attachment_name", "author", "created_at"]
+        read_only_fields = ["attachment_name", "created_at"]
+
+    def get_author(self, reply) -> str:
+        return person_label(reply.author)
+
+
+class NoticeDetailSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="pk", read_only=True)
+    milestone = serializers.IntegerField(source="reminder.milestone_id", read_only=True)
+    task = serializers.IntegerField(source="reminder.task.number", read_only=True)
+    department = serializers.CharField(source="reminder.department.code", read_only=True, default=None)
+    message = serializers.CharField(source="reminder.message", read_only=True)
+    issued_by = serializers.SerializerMethodField()
+    issued_at = serializers.DateTimeField(source="reminder.created_at", read_only=True)
+    acknowledged_by = serializers.SerializerMethodField()
+    replies = NoticeReplySerializer(many=True, read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "milestone",
+            "task",
+            "department",
+            "message",
+            "issued_by",
+            "issued_at",
+            "reply_due",
+            "status",
+            "overdue",
+            "acknowledged_at",
+            "acknowledged_by",
+            "replied_at",
+            "closed_at",
+            "follow_up_of",
+            "replies",
+        ]
+
+    def get_issued_by(self, notice) -> str:
+        return person_label(notice.reminder.issued_by)
+
+    def get_acknowledged_by(self, notice) -> str | None:
+        return person_label(notice.acknowledged_by) if notice.acknowledged_by_id else None
+
+    def get_overdue(self, notice) -> bool:
+        return notice.is_overdue(timezone.localdate())
+
+
+NOTICE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="the notice's id")
+
+
+class NoticeCreateSerializer(serializers.Serializer):
+    milestone = serializers.IntegerField()
+    message = serializers.CharField(allow_blank=True)
+    reply_due = serializers.DateField(required=False, allow_null=True, default=None, validators=[date_plausible])
+
+
+class NoticeCloseSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    follow_up = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="text of a follow-up notice to issue at once"
+    )
+    reply_due = serializers.DateField(required=False, allow_null=True, default=None, validators=[date_plausible])
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[NOTICE_ID]),
+    acknowledge=extend_schema(parameters=[NOTICE_ID]),
+    reply=extend_schema(parameters=[NOTICE_ID]),
+    close=extend_schema(parameters=[NOTICE_ID]),
+)
+class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """督办 notices as a conversation: `?state=open|acknowledged|replied|closed|overdue`, `?department=code`."""
+
+    serializer_class = NoticeDetailSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notice.objects.none()
+        params = self.request.query_params
+        return notices_board(
+            self.request.user,
+            state=params.get("state", ""),
+            department=params.get("department", ""),
+            as_of=timezone.localdate(),
+        ).prefetch_related("replies__author")
+
+    def list(self, request, *args, **kwargs):
+        rows = self.get_queryset()[:500]
+        return Response(self.get_serializer(rows, many=True).data)
+
+    @extend_schema(request=NoticeCreateSerializer, responses=NoticeDetailSerializer)
+    def create(self, request):
+        """Issue a notice on a milestone (supervision office)."""
+        serializer = NoticeCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        milestone = _visible_milestone(request.user, data["milestone"])
+        reminder = supervision_notice_issue(
+            milestone=milestone, by=request.user, message=data["message"], reply_due=data["reply_due"]
+        )
+        return Response(NoticeDetailSerializer(reminder.notice).data, status=status.HTTP_201_CREATED)
+
+    def _answerable(self, request):
+        notice = self.get_object()
+        if not can_answer_notice(request.user, notice):
+            raise NotAllowed("Only the receiving department may answer this notice.")
+        return notice
+
+    @extend_schema(request=None, responses=NoticeDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """签收 by the receiving department."""
+        notice = notice_acknowledge(notice=self._answerable(request), by=request.user)
+        return Response(NoticeDetailSerializer(notice).data)
+
+    @extend_schema(request=NoticeReplySerializer, responses=NoticeReplySerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        """反馈 {`text`, optional `attachment`} by the receiving department."""
+        notice = self._answerable(request)
+        serializer = NoticeReplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reply = notice_reply(
+            notice=notice,
+            by=request.user,
+            text=serializer.validated_data["text"],
+            attachment=serializer.validated_data.get("attachment"),
+        )
+        return Response(NoticeReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=NoticeCloseSerializer, responses=NoticeDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """The office closes the notice, optionally issuing a follow-up {`follow_up`, `reply_due`}."""
+        notice = self.get_object()
+        if not can_approve(request.user):
+            raise NotAllowed("Only the supervision office may close a 督办 notice.")
+        serializer = NoticeCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notice = notice_close(notice=notice, by=request.user, **serializer.validated_data)
+        return Response(NoticeDetailSerializer(notice).data)

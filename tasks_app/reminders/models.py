@@ -2,6 +2,7 @@
 in-app notifications it gives, and its deliveries over e-mail and webhooks."""
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,32 @@ class ReminderKind(models.TextChoices):
     ESCALATION = "escalation", _("escalation (督办)")
     MONTHLY_REPORT = "monthly_report", _("monthly progress report due")
     MANUAL = "manual", _("supervision notice (督办通知)")
+    EVENT = "event", _("workflow event")
+
+
+# A workflow event (reminders of kind ``event``): its code is the occurrence's prefix
+# ("returned@v5"), its reason or note the message. One text per code, in the reader's language.
+EVENT_TEXTS = {
+    "assigned": _("[New milestone] Task %(number)s: “%(title)s” was created for %(department)s, due %(due)s."),
+    "started": _("[Started] Task %(number)s: %(department)s started “%(title)s”."),
+    "submitted": _("[申请办结] Task %(number)s: %(department)s asks to sign off “%(title)s”. Report: %(message)s"),
+    "approved": _("[销号] Task %(number)s: “%(title)s” was signed off."),
+    "returned": _("[退回] Task %(number)s: “%(title)s” was returned. Reason: %(message)s"),
+    "extension_requested": _("[延期申请] Task %(number)s: %(department)s asks to move “%(title)s”. %(message)s"),
+    "extension_granted": _("[延期批准] Task %(number)s: the extension of “%(title)s” was granted. %(message)s"),
+    "extension_refused": _("[延期不予批准] Task %(number)s: the extension of “%(title)s” was refused. %(message)s"),
+    "lead_changed": _("[牵头单位变更] Task %(number)s “%(task_title)s”: %(message)s"),
+    "confirmation_rejected": _("[落实确认退回] Task %(number)s “%(task_title)s”: %(message)s"),
+    "commented": _("[Comment] Task %(number)s “%(title)s”: %(message)s"),
+    "notice_acknowledged": _("[签收] Task %(number)s: %(department)s signed for the 督办 notice on “%(title)s”."),
+    "notice_replied": _(
+        "[反馈] Task %(number)s: %(department)s replied to the 督办 notice on “%(title)s”: %(message)s"
+    ),
+    "notice_closed": _("[督办办结] Task %(number)s: the 督办 notice on “%(title)s” was closed. %(message)s"),
+    "notice_overdue": _(
+        "[督办逾期] Task %(number)s: the 督办 notice on “%(title)s” has not been answered by %(department)s in time."
+    ),
+}
 
 
 ESCALATION_LABELS = {1: _("催办"), 2: _("督办"), 3: _("通报")}
@@ -33,6 +60,20 @@ def escalation_label(level: int | None) -> str:
     if level <= 3:
         return str(ESCALATION_LABELS[level])
     return _("%(label)s (round %(round)s)") % {"label": ESCALATION_LABELS[3], "round": level - 2}
+
+
+class RemindersManager(models.Manager):
+    """Reminders proper — due soon, overdue, 督办, monthly, notices. Workflow events share the table
+    (and so the exactly-once key, the notifications and the delivery worker) but are not reminders:
+    they are read through ``Reminder.events``."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(kind=ReminderKind.EVENT)
+
+
+class EventsManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=ReminderKind.EVENT)
 
 
 class Reminder(models.Model):
@@ -83,6 +124,10 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set once notifications and deliveries have been created for it (in the same transaction).
     fanned_out = models.BooleanField(_("recipients resolved"), default=False)
+
+    objects = RemindersManager()
+    events = EventsManager()  # the workflow events told to those involved (reminders.events)
+    all_kinds = models.Manager()  # noqa: DJ012 - three managers, the first is the default
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -151,6 +196,15 @@ class Reminder(models.Model):
                 % facts
             )
         facts["message"] = self.message
+        if self.kind == ReminderKind.EVENT:
+            event = self.occurrence.partition("@")[0]
+            department = self.department
+            facts["department"] = (
+                (department.name_en if english and department.name_en else department.name) if department else ""
+            )
+            facts["due"] = self.milestone.due_date if self.milestone_id else ""
+            template = EVENT_TEXTS.get(event)
+            return template % facts if template else self.message
         return _("[督办 notice] Task %(number)s “%(title)s”: %(message)s") % facts
 
 
@@ -258,3 +312,81 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.target}: {self.get_status_display()}"
+
+
+class NoticeStatus(models.TextChoices):
+    OPEN = "open", _("awaiting receipt")
+    ACKNOWLEDGED = "acknowledged", _("signed for (已签收)")
+    REPLIED = "replied", _("replied (已反馈)")
+    CLOSED = "closed", _("closed")
+
+
+class Notice(models.Model):
+    """A 督办 notice as a conversation: the receiving department signs for it (签收) and replies
+    (反馈) by ``reply_due``; the office closes it or issues a follow-up."""
+
+    reminder = models.OneToOneField(
+        Reminder, verbose_name=_("notice"), on_delete=models.CASCADE, primary_key=True, related_name="notice"
+    )
+    reply_due = models.DateField(_("reply due"))
+    status = models.CharField(_("status"), max_length=14, choices=NoticeStatus.choices, default=NoticeStatus.OPEN)
+    acknowledged_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed for by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    follow_up_of = models.ForeignKey(
+        "self", verbose_name=_("follow-up of"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["-reminder"]
+        verbose_name = _("督办 notice")
+        verbose_name_plural = _("督办 notices")
+        indexes = [models.Index(fields=["status", "reply_due"], name="notice_status_due")]
+
+    def __str__(self) -> str:
+        return str(self.reminder)
+
+    def is_overdue(self, today) -> bool:
+        return self.status in (NoticeStatus.OPEN, NoticeStatus.ACKNOWLEDGED) and self.reply_due < today
+
+
+def notice_attachment_path(instance, filename: str) -> str:
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class NoticeReply(models.Model):
+    """A reply (反馈) to a 督办 notice: text and an optional attachment."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField(_("reply"))
+    attachment = models.FileField(_("attachment"), upload_to=notice_attachment_path, blank=True, max_length=200)
+    attachment_name = models.CharField(_("attachment file name"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("replied at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("notice reply")
+        verbose_name_plural = _("notice replies")
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -27,6 +27,11 @@ def notification_read(request, pk: int):
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     if request.POST.get("open"):
+        reminder = notification.reminder
+        if reminder is not None and reminder.subject.startswith("notice:"):
+            return redirect("tasks_app:notice_detail", pk=reminder.subject.partition(":")[2])
+        if reminder is not None and reminder.kind == "manual" and hasattr(reminder, "notice"):
+            return redirect("tasks_app:notice_detail", pk=reminder.pk)
         if notification.reminder_id and notification.reminder.milestone_id:
             return redirect("tasks_app:milestone_detail", pk=notification.reminder.milestone_id)
         if notification.export_job_id:

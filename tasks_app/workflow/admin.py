@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tasks_app.workflow.models import Milestone, ProgressUpdate
+from tasks_app.workflow.models import CompletionReport, ExtensionRequest, Milestone, MilestoneComment, ProgressUpdate
 
 
 @admin.register(Milestone)
@@ -19,4 +19,23 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_display = ["milestone", "department", "percent", "author", "created_at"]
     list_select_related = ["milestone", "department", "author"]
+    raw_id_fields = ["milestone", "author"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    list_display = ["milestone", "department", "previous_due_date", "due_date", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["milestone", "department", "requested_by", "decided_by"]
+
+
+@admin.register(CompletionReport)
+class CompletionReportAdmin(admin.ModelAdmin):
+    list_display = ["milestone", "author", "created_at"]
+    raw_id_fields = ["milestone", "author"]
+
+
+@admin.register(MilestoneComment)
+class MilestoneCommentAdmin(admin.ModelAdmin):
+    list_display = ["milestone", "author", "created_at"]
     raw_id_fields = ["milestone", "author"]

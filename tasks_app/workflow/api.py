@@ -16,6 +16,7 @@ from rest_framework.reverse import reverse
 from departments.models import Department, District
 from tasks_app.core.api_pagination import DueDateCursorPagination, NewestFirstCursorPagination
 from tasks_app.core.errors import NotAllowed
+from tasks_app.core.people import person_label
 from tasks_app.core.validators import date_plausible
 from tasks_app.plan.api import CurrentPlanSlugField, KeyTaskDetailSerializer
 from tasks_app.plan.models import Implementation, ImplementationStatus, KeyTask
@@ -23,10 +24,12 @@ from tasks_app.plan.permissions import can_change_lead, implementations_visible_
 from tasks_app.plan.selectors import current_plan, plan_task_ids, tasks_with_responsibilities
 from tasks_app.workflow import services
 from tasks_app.workflow.filters import MilestoneFilter
-from tasks_app.workflow.models import Milestone, ProgressUpdate
+from tasks_app.workflow.models import ExtensionRequest, ExtensionStatus, Milestone, MilestoneComment, ProgressUpdate
 from tasks_app.workflow.permissions import (
     can_edit_planned,
     can_extend,
+    can_work_on,
+    extension_requests_visible_to,
     milestones_visible_to,
     progress_updates_visible_to,
 )
@@ -42,10 +45,18 @@ class MilestoneSerializer(serializers.ModelSerializer):
     )
     rag = serializers.SerializerMethodField()
     days_overdue = serializers.SerializerMethodField()
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="why the due date is in the past (supervision office only; a liaison may not)",
+    )
 
     class Meta:
         model = Milestone
         fields = [
+            "reason",
             "id",
             "task",
             "owner",
@@ -88,7 +99,71 @@ class MilestonePatchSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=20)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="submit: the completion report (required); return: the reason (required)",
+    )
+    evidence = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    milestone = serializers.PrimaryKeyRelatedField(read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    requested_by = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+    due_date = serializers.DateField(validators=[date_plausible])
+    reason = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "milestone",
+            "department",
+            "previous_due_date",
+            "due_date",
+            "reason",
+            "status",
+            "requested_by",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+        ]
+        read_only_fields = [
+            "previous_due_date",
+            "status",
+            "created_at",
+            "decided_at",
+            "decision_reason",
+        ]
+
+    def get_requested_by(self, request) -> str:
+        return person_label(request.requested_by)
+
+    def get_decided_by(self, request) -> str | None:
+        return person_label(request.decided_by) if request.decided_by_id else None
+
+
+class ExtensionDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["grant", "refuse"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    mentions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    text = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        model = MilestoneComment
+        fields = ["id", "milestone", "author", "text", "mentions", "created_at"]
+        read_only_fields = ["milestone", "created_at"]
+
+    def get_author(self, comment) -> str:
+        return person_label(comment.author)
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
@@ -196,6 +271,8 @@ class MilestoneViewSet(
             description=data.get("description", ""),
             due_date=data["due_date"],
             by=self.request.user,
+            reason=data.get("reason", ""),
+            strict_dates=True,
         )
 
     @extend_schema(request=MilestonePatchSerializer, responses=MilestoneSerializer)
@@ -210,7 +287,12 @@ class MilestoneViewSet(
         version = changes.pop("version")
         reason = changes.pop("reason", "")
         milestone = services.milestone_update(
-            milestone=milestone, by=request.user, version=version, changes=changes, reason=reason
+            milestone=milestone,
+            by=request.user,
+            version=version,
+            changes=changes,
+            reason=reason,
+            strict_dates=True,
         )
         return Response(MilestoneSerializer(milestone).data)
 
@@ -221,8 +303,75 @@ class MilestoneViewSet(
         milestone = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        milestone = services.milestone_transition(milestone=milestone, by=request.user, **serializer.validated_data)
+        milestone = services.milestone_transition(
+            milestone=milestone, by=request.user, report_required=True, **serializer.validated_data
+        )
         return Response(MilestoneSerializer(milestone).data)
+
+    @extend_schema(request=ExtensionRequestSerializer, responses=ExtensionRequestSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="extension-requests")
+    def extension_requests(self, request, pk=None):
+        """延期申请: the owner department asks for a later due date {`due_date`, `reason`}."""
+        milestone = self.get_object()
+        if request.method == "GET":
+            rows = milestone.extension_requests.select_related("department", "requested_by", "decided_by")
+            return Response(ExtensionRequestSerializer(rows, many=True).data)
+        if not can_work_on(request.user, milestone):
+            raise NotAllowed(_("Only the owner department may ask for an extension."))
+        serializer = ExtensionRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.extension_request_create(
+            milestone=milestone,
+            by=request.user,
+            due_date=serializer.validated_data["due_date"],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(ExtensionRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk=None):
+        """Comments among those who see the milestone; "@部门" notifies that department."""
+        milestone = self.get_object()
+        if request.method == "GET":
+            rows = milestone.comments.select_related("author").prefetch_related("mentions")
+            return Response(CommentSerializer(rows, many=True).data)
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.milestone_comment_create(
+            milestone=milestone, by=request.user, text=serializer.validated_data["text"]
+        )
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class ExtensionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """延期申请 of the milestones the caller may see; `?status=pending` for the open ones."""
+
+    serializer_class = ExtensionRequestSerializer
+    pagination_class = NewestFirstCursorPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ExtensionRequest.objects.none()
+        queryset = extension_requests_visible_to(self.request.user).select_related(
+            "milestone", "department", "requested_by", "decided_by"
+        )
+        wanted = self.request.query_params.get("status")
+        if wanted in ExtensionStatus.values:
+            queryset = queryset.filter(status=wanted)
+        return queryset
+
+    @extend_schema(request=ExtensionDecisionSerializer, responses=ExtensionRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """The supervision office grants or refuses {`decision`: grant|refuse, `reason`}."""
+        extension = self.get_object()
+        if not can_extend(request.user):
+            raise NotAllowed(_("Only the supervision office may decide on an extension."))
+        serializer = ExtensionDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        extension = services.extension_request_decide(request=extension, by=request.user, **serializer.validated_data)
+        return Response(ExtensionRequestSerializer(extension).data)
 
 
 class ProgressUpdateFilter(filters.FilterSet):

@@ -17,6 +17,12 @@ class MilestoneForm(forms.ModelForm):
         fields = ["title", "owner", "district", "due_date", "description"]
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
+    reason = forms.CharField(
+        label=_("Reason for a due date in the past (supervision office only)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+
     def __init__(self, *args, task, owner_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owner_choices if owner_choices is not None else task.departments.all()
@@ -40,6 +46,29 @@ class ExtensionForm(forms.Form):
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in ("start", "submit", "approve", "return")])
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("Evidence (optional)"), required=False)
+
+
+class ExtensionRequestForm(forms.Form):
+    """延期申请 by the owner department."""
+
+    due_date = forms.DateField(label=_("New due date"), widget=DateInput(), validators=[date_plausible])
+    reason = forms.CharField(label=_("Reason for the extension (延期)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("grant", _("Grant")), ("refuse", _("Refuse"))])
+    reason = forms.CharField(
+        label=_("Reason (required to refuse)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Write @ and a department's name (e.g. @苏州海关) to notify its liaisons."),
+    )
 
 
 class ProgressUpdateForm(forms.Form):

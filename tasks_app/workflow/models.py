@@ -160,3 +160,103 @@ class ProgressUpdate(models.Model):
         if self.task_id is None and self.milestone_id is not None:
             self.task_id = self.milestone.task_id
         super().save(*args, **kwargs)
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    GRANTED = "granted", _("granted")
+    REFUSED = "refused", _("refused")
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: the owner department asks for a later due date; the supervision office grants or
+    refuses it with a reason. A grant moves ``due_date`` only: the baseline stays."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    previous_due_date = models.DateField(_("due date before"))
+    due_date = models.DateField(_("requested due date"), validators=[date_plausible])
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            # One open request per milestone, whoever asks twice at once.
+            models.UniqueConstraint(
+                fields=["milestone"], condition=Q(status="pending"), name="extension_one_pending_per_milestone"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="extension_status_time")]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} → {self.due_date}"
+
+
+class CompletionReport(models.Model):
+    """The completion report (办结报告) handed in with 申请办结: what was done, optional evidence."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="completion_reports"
+    )
+    text = models.TextField(_("what was done"))
+    evidence = models.FileField(_("evidence"), upload_to=attachment_path, blank=True, max_length=200)
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("handed in at"), auto_now_add=True)
+    # Set when the office returns the milestone (退回): the report goes back with the reason.
+    return_reason = models.TextField(_("reason for return"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("completion report")
+        verbose_name_plural = _("completion reports")
+
+    def __str__(self) -> str:
+        return f"{self.milestone} · {self.created_at:%Y-%m-%d}"
+
+
+class MilestoneComment(models.Model):
+    """A comment on a milestone among those involved; "@部门" mentions notify that department."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    mentions = models.ManyToManyField(Department, verbose_name=_("mentioned departments"), blank=True, related_name="+")
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -13,7 +13,7 @@ from tasks_app.plan.permissions import (
     task_responsibilities_synced,
     visible_scope,
 )
-from tasks_app.workflow.models import Milestone, ProgressUpdate
+from tasks_app.workflow.models import ExtensionRequest, Milestone, ProgressUpdate
 
 WORK_ON = "work_on_milestone"
 
@@ -85,3 +85,16 @@ def can_approve(user) -> bool:
 
 def can_extend(user) -> bool:
     return has_global(user, "extend_milestone")
+
+
+def extension_requests_visible_to(user):
+    """The extension requests of the milestones the user may see."""
+    scope = visible_scope(user, Milestone, VIEW_MILESTONE)
+    kind, task_ids, own = scope
+    queryset = ExtensionRequest.objects.all()
+    if kind == "all":
+        return queryset
+    if kind == "none":
+        return queryset.none()
+    by_task = queryset.filter(milestone__task_id__in=task_ids)
+    return by_task if own is None else by_task | queryset.filter(milestone_id__in=own)

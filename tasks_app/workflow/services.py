@@ -20,7 +20,16 @@ from tasks_app.plan.permissions import (
     can_reject_confirmation,
     task_permissions_sync,
 )
-from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate
+from tasks_app.workflow.events import emit
+from tasks_app.workflow.models import (
+    CompletionReport,
+    ExtensionRequest,
+    ExtensionStatus,
+    Milestone,
+    MilestoneComment,
+    MilestoneStatus,
+    ProgressUpdate,
+)
 from tasks_app.workflow.permissions import (
     can_approve,
     can_create_milestone,
@@ -71,12 +80,18 @@ def milestone_create(
     by,
     district: District | None = None,
     description: str = "",
+    reason: str = "",
+    strict_dates: bool = False,
 ) -> Milestone:
+    """Create a milestone. ``strict_dates`` (the pages and the API): a due date in the past is refused
+    to a liaison and needs a reason from the supervision office (loaders and back-fills pass False)."""
     _check_owner(task, owner)
     require(
         can_create_milestone(by, task, owner),
         _("You may create milestones only for your own department, or for any department of a task you lead."),
     )
+    if strict_dates:
+        _check_not_past(due_date, by, reason)
     milestone = Milestone(
         task=task,
         owner=owner,
@@ -87,16 +102,39 @@ def milestone_create(
         baseline_due_date=due_date,
         created_by=by,
     )
-    save_with_history(milestone, by, _("created"))
+    why = _("created: %(reason)s") % {"reason": reason.strip()} if reason.strip() else _("created")
+    save_with_history(milestone, by, why)
     milestone_permissions_sync(milestone)
+    if not by.groups.filter(pk=owner.group_id).exists():
+        # Created for another department: it hears of it now, not seven days before the due date.
+        emit("assigned", task=task, milestone=milestone, by=by, key=f"v{milestone.version}", department=owner)
     return milestone
+
+
+def _check_not_past(due_date: dt.date, by, reason: str) -> None:
+    """A due date before today: never for a liaison; the supervision office, with a reason."""
+    if due_date is None or due_date >= timezone.localdate():
+        return
+    if not can_extend(by):
+        raise ValidationError({"due_date": _("The due date cannot be in the past.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the due date is in the past.")})
 
 
 EDITABLE_WHILE_PLANNED = {"title", "description", "due_date", "district", "owner"}
 
 
 @transaction.atomic
-def milestone_update(*, milestone: Milestone, by, version: int, changes: dict, reason: str = "") -> Milestone:
+def milestone_update(
+    *,
+    milestone: Milestone,
+    by,
+    version: int,
+    changes: dict,
+    reason: str = "",
+    announce: bool = True,
+    strict_dates: bool = False,
+) -> Milestone:
     """Edit a milestone. While planned: its editors change any field (the due date becomes the new
     baseline). Once started: only the supervision office moves the due date (延期), with a reason."""
     milestone = _locked_milestone(milestone)
@@ -121,6 +159,9 @@ def milestone_update(*, milestone: Milestone, by, version: int, changes: dict, r
     if milestone.status == MilestoneStatus.COMPLETED:
         raise InvalidState(_("A completed milestone cannot be changed."))
 
+    if strict_dates and "due_date" in changes and changes["due_date"] != milestone.due_date:
+        _check_not_past(changes["due_date"], by, reason or ("-" if milestone.status != MilestoneStatus.PLANNED else ""))
+    extended = False
     if milestone.status == MilestoneStatus.PLANNED:
         if "owner" in changes and changes["owner"] != milestone.owner:
             _check_owner(milestone.task, changes["owner"])
@@ -132,11 +173,23 @@ def milestone_update(*, milestone: Milestone, by, version: int, changes: dict, r
         if not reason.strip():
             raise ValidationError({"reason": _("Give the reason for the extension (延期).")})
         milestone.due_date = changes["due_date"]
-        reason = _("extended: %(reason)s") % {"reason": reason.strip()}
+        note = reason.strip()
+        reason = _("extended: %(reason)s") % {"reason": note}
+        extended = True
 
     milestone.version += 1
     save_with_history(milestone, by, reason or _("edited"))
     milestone_permissions_sync(milestone)
+    if extended and announce:
+        emit(
+            "extension_granted",
+            task=milestone.task,
+            milestone=milestone,
+            by=by,
+            key=f"v{milestone.version}",
+            note=f"{milestone.due_date:%Y-%m-%d}: {note}",
+            department=milestone.owner,
+        )
     return milestone
 
 
@@ -158,8 +211,13 @@ ACTION_LABELS = {
 
 
 @transaction.atomic
-def milestone_transition(*, milestone: Milestone, action: str, by, note: str = "") -> Milestone:
-    """start / submit (owner department), approve / return (supervision office)."""
+def milestone_transition(
+    *, milestone: Milestone, action: str, by, note: str = "", evidence=None, report_required: bool = False
+) -> Milestone:
+    """start / submit (owner department), approve / return (supervision office).
+
+    ``note`` on submit is the completion report (办结报告; the pages and the API require it:
+    ``report_required``), with optional ``evidence``; on return, the reason."""
     if action not in TRANSITIONS:
         raise ValidationError(
             {
@@ -184,6 +242,8 @@ def milestone_transition(*, milestone: Milestone, action: str, by, note: str = "
     note = note.strip()
     if action == "return" and not note:
         raise ValidationError({"note": _("Say why the milestone is returned.")})
+    if action == "submit" and report_required and not note:
+        raise ValidationError({"note": _("Write the completion report: what was done.")})
 
     now = timezone.now()
     milestone.status = target
@@ -199,6 +259,27 @@ def milestone_transition(*, milestone: Milestone, action: str, by, note: str = "
     milestone.version += 1
     label = str(ACTION_LABELS[action])
     save_with_history(milestone, by, f"{label}: {note}" if note else label)
+    if action == "submit" and (note or evidence is not None):
+        report = CompletionReport(milestone=milestone, text=note, author=by)
+        if evidence is not None:
+            report.evidence, report.evidence_name = checked_upload(evidence, field="evidence")
+        report.save()
+    elif action == "return":
+        # The last completion report goes back with the reason.
+        last = milestone.completion_reports.order_by("-created_at", "-id").first()
+        if last is not None:
+            last.return_reason = note
+            last.save(update_fields=["return_reason"])
+    event = {"start": "started", "submit": "submitted", "approve": "approved", "return": "returned"}[action]
+    emit(
+        event,
+        task=milestone.task,
+        milestone=milestone,
+        by=by,
+        key=f"v{milestone.version}",
+        note=note,
+        department=milestone.owner,
+    )
     return milestone
 
 
@@ -260,6 +341,14 @@ def implementation_reject(*, implementation: Implementation, by, reason: str) ->
     implementation.rejection_reason = reason.strip()
     implementation.version += 1
     save_with_history(implementation, by, _("rejected: %(reason)s") % {"reason": reason.strip()})
+    emit(
+        "confirmation_rejected",
+        task=implementation.task,
+        by=by,
+        key=f"i{implementation.pk}v{implementation.version}",
+        note=f"{implementation.district.name}: {reason.strip()}",
+        district=implementation.district,
+    )
     return implementation
 
 
@@ -286,11 +375,153 @@ def task_lead_change(*, task: KeyTask, department: Department, by, reason: str) 
         )
     message = _("lead changed: %(reason)s") % {"reason": reason.strip()}
     # Demote first: the database allows one lead per task at every moment.
+    old_leads = []
     for responsibility in responsibilities.values():
         if responsibility.role == ResponsibilityRole.LEAD:
             responsibility.role = ResponsibilityRole.CO
             save_with_history(responsibility, by, message)
+            old_leads.append(responsibility.department)
     new_lead.role = ResponsibilityRole.LEAD
     save_with_history(new_lead, by, message)
     task_permissions_sync(task)
+    history_id = new_lead.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    emit(
+        "lead_changed",
+        task=task,
+        by=by,
+        key=f"h{history_id}",
+        note=_("%(old)s → %(new)s: %(reason)s")
+        % {"old": "、".join(d.name for d in old_leads) or "—", "new": department.name, "reason": reason.strip()},
+        departments=[*old_leads, department],
+    )
     return task
+
+
+# --- 延期申请 (extension requests) -------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request_create(*, milestone: Milestone, by, due_date: dt.date, reason: str) -> ExtensionRequest:
+    """The owner department asks for a later due date, with its reason."""
+    milestone = _locked_milestone(milestone)
+    require(can_work_on(by, milestone), _("Only the owner department may ask for an extension."))
+    if milestone.status not in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED):
+        raise InvalidState(
+            _("An extension is asked for a milestone under way; this one is %(status)s.")
+            % {"status": milestone.get_status_display()}
+        )
+    if milestone.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise InvalidState(_("An extension request for this milestone is already awaiting a decision."))
+    errors = {}
+    if due_date is None:
+        errors["due_date"] = _("Give the new due date.")
+    elif due_date < timezone.localdate():
+        errors["due_date"] = _("The new due date cannot be in the past.")
+    elif due_date <= milestone.due_date:
+        errors["due_date"] = _("The new due date must be later than the current one (%(due)s).") % {
+            "due": milestone.due_date.isoformat()
+        }
+    if not (reason or "").strip():
+        errors["reason"] = _("Give the reason for the extension (延期).")
+    if errors:
+        raise ValidationError(errors)
+    request = ExtensionRequest.objects.create(
+        milestone=milestone,
+        department=milestone.owner,
+        previous_due_date=milestone.due_date,
+        due_date=due_date,
+        reason=reason.strip(),
+        requested_by=by,
+    )
+    emit(
+        "extension_requested",
+        task=milestone.task,
+        milestone=milestone,
+        by=by,
+        key=f"x{request.pk}",
+        note=_("%(old)s → %(new)s: %(reason)s")
+        % {"old": milestone.due_date.isoformat(), "new": due_date.isoformat(), "reason": request.reason},
+        department=milestone.owner,
+    )
+    return request
+
+
+@transaction.atomic
+def extension_request_decide(*, request: ExtensionRequest, by, decision: str, reason: str = "") -> ExtensionRequest:
+    """The supervision office grants (the due date moves, the baseline stays) or refuses, with a reason."""
+    require(can_extend(by), _("Only the supervision office may decide on an extension."))
+    request = ExtensionRequest.objects.select_for_update(of=("self",)).select_related("milestone").get(pk=request.pk)
+    if decision not in ("grant", "refuse"):
+        raise ValidationError({"decision": _("Choose grant or refuse.")})
+    if request.status != ExtensionStatus.PENDING:
+        raise InvalidState(
+            _("This request was already decided (%(status)s).") % {"status": request.get_status_display()}
+        )
+    reason = (reason or "").strip()
+    milestone = request.milestone
+    if decision == "refuse" and not reason:
+        raise ValidationError({"reason": _("Say why the extension is refused.")})
+    if decision == "grant":
+        if request.due_date < timezone.localdate() and not reason:
+            raise ValidationError({"reason": _("The requested date has passed: say why it is granted anyway.")})
+        milestone = milestone_update(
+            milestone=milestone,
+            by=by,
+            version=Milestone.objects.get(pk=milestone.pk).version,
+            changes={"due_date": request.due_date},
+            reason=_("extension request granted: %(reason)s") % {"reason": reason or request.reason},
+            announce=False,
+        )
+    request.status = ExtensionStatus.GRANTED if decision == "grant" else ExtensionStatus.REFUSED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.decision_reason = reason
+    request.save()
+    emit(
+        "extension_granted" if decision == "grant" else "extension_refused",
+        task=milestone.task,
+        milestone=milestone,
+        by=by,
+        key=f"x{request.pk}",
+        note=(f"{request.due_date:%Y-%m-%d}. {reason}" if decision == "grant" else reason).strip(),
+        department=request.department,
+    )
+    return request
+
+
+# --- comments --------------------------------------------------------------------------------
+
+
+def _mentioned(text: str, task: KeyTask) -> list[Department]:
+    """The task's departments named after an "@" (by name, short name or code)."""
+    if "@" not in text:
+        return []
+    found = []
+    for department in task.departments.all():
+        short = department.name.removeprefix("苏州").removeprefix("市")
+        names = {department.name, department.code, short if len(short) >= 2 else ""}
+        if any(name and f"@{name}" in text for name in names):
+            found.append(department)
+    return found
+
+
+@transaction.atomic
+def milestone_comment_create(*, milestone: Milestone, by, text: str) -> MilestoneComment:
+    """A comment by someone who sees the milestone; "@部门" notifies that department's liaisons."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the comment.")})
+    comment = MilestoneComment.objects.create(milestone=milestone, author=by, text=text)
+    mentions = _mentioned(text, milestone.task)
+    if mentions:
+        comment.mentions.set(mentions)
+        emit(
+            "commented",
+            task=milestone.task,
+            milestone=milestone,
+            by=by,
+            key=f"c{comment.pk}",
+            note=text[:500],
+            departments=mentions,
+        )
+    return comment

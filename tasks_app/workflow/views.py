@@ -33,19 +33,23 @@ from tasks_app.plan.selectors import current_plan, plan_task_ids
 from tasks_app.workflow import services
 from tasks_app.workflow.filters import MilestoneFilter
 from tasks_app.workflow.forms import (
+    CommentForm,
+    ExtensionDecisionForm,
     ExtensionForm,
+    ExtensionRequestForm,
     LeadChangeForm,
     MilestoneEditForm,
     MilestoneForm,
     ProgressUpdateForm,
     TransitionForm,
 )
-from tasks_app.workflow.models import MilestoneStatus
+from tasks_app.workflow.models import CompletionReport, ExtensionStatus, MilestoneStatus
 from tasks_app.workflow.permissions import (
     can_approve,
     can_edit_planned,
     can_extend,
     can_work_on,
+    extension_requests_visible_to,
     milestones_visible_to,
     progress_updates_visible_to,
 )
@@ -126,6 +130,8 @@ def milestone_create(request, number: int):
             due_date=data["due_date"],
             description=data["description"],
             by=request.user,
+            reason=data.get("reason", ""),
+            strict_dates=True,
         ),
         form,
         on_error,
@@ -184,8 +190,30 @@ def milestone_page(request, milestone, *, status=200, **forms):
         )
         if may_extend
         else None,
+        **_conversation(user, milestone, forms),
     }
     return render(request, "workflow/milestone_detail.html", context, status=status)
+
+
+def _conversation(user, milestone, forms) -> dict:
+    """The exchange on a milestone: extension requests, completion reports, comments (issue 16)."""
+    requests = list(milestone.extension_requests.select_related("department", "requested_by", "decided_by"))
+    pending = next((r for r in requests if r.status == ExtensionStatus.PENDING), None)
+    under_way = milestone.status in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED)
+    may_request = can_work_on(user, milestone) and under_way and pending is None
+    return {
+        "extension_requests": requests,
+        "pending_request": pending,
+        "extension_request_form": (forms.get("extension_request_form") or ExtensionRequestForm())
+        if may_request
+        else None,
+        "decision_form": (forms.get("decision_form") or ExtensionDecisionForm())
+        if pending is not None and can_extend(user)
+        else None,
+        "completion_reports": list(milestone.completion_reports.select_related("author")[:5]),
+        "comments": list(milestone.comments.select_related("author").prefetch_related("mentions")),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+    }
 
 
 def milestone_detail(request, pk: int):
@@ -213,7 +241,9 @@ def milestone_edit(request, pk: int):
         return on_error(400)
     data = form.cleaned_data
     changes = {field: data[field] for field in EDIT_FIELDS if data[field] != getattr(milestone, field)}
-    return _update(request, milestone, form, on_error, version=data["version"], changes=changes)
+    return _update(
+        request, milestone, form, on_error, version=data["version"], changes=changes, reason=data.get("reason", "")
+    )
 
 
 @require_POST
@@ -248,7 +278,12 @@ def _update(request, milestone, form, on_error, *, version, changes, reason=""):
     _result, error_response = service_perform(
         request,
         lambda: services.milestone_update(
-            milestone=milestone, by=request.user, version=version, changes=changes, reason=reason
+            milestone=milestone,
+            by=request.user,
+            version=version,
+            changes=changes,
+            reason=reason,
+            strict_dates=True,
         ),
         form,
         on_error,
@@ -262,7 +297,7 @@ def _update(request, milestone, form, on_error, *, version, changes, reason=""):
 @require_POST
 def milestone_transition(request, pk: int):
     milestone = milestone_visible_or_404(request.user, pk)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, request.FILES)
 
     def on_error(status):
         return milestone_page(request, milestone, status=status, transition_form=form)
@@ -272,7 +307,12 @@ def milestone_transition(request, pk: int):
         form,
         on_error,
         lambda data: services.milestone_transition(
-            milestone=milestone, action=data["action"], note=data["note"], by=request.user
+            milestone=milestone,
+            action=data["action"],
+            note=data["note"],
+            evidence=data["evidence"],
+            by=request.user,
+            report_required=True,
         ),
         success=_("Done."),
         then=reverse("tasks_app:milestone_detail", kwargs={"pk": pk}),
@@ -338,3 +378,93 @@ def task_lead_change(request, number: int):
         success=_("Lead department changed."),
         then=reverse("tasks_app:task_detail", kwargs={"number": number}),
     )
+
+
+@require_POST
+def extension_request_create(request, pk: int):
+    """延期申请: the owner department asks the office for a later due date."""
+    milestone = milestone_visible_or_404(request.user, pk)
+    if not can_work_on(request.user, milestone):
+        raise PermissionDenied(_("Only the owner department may ask for an extension."))
+    form = ExtensionRequestForm(request.POST)
+
+    def on_error(status):
+        return milestone_page(request, milestone, status=status, extension_request_form=form)
+
+    return form_submit(
+        request,
+        form,
+        on_error,
+        lambda data: services.extension_request_create(
+            milestone=milestone, by=request.user, due_date=data["due_date"], reason=data["reason"]
+        ),
+        success=_("Extension requested: the supervision office has been told."),
+        then=reverse("tasks_app:milestone_detail", kwargs={"pk": pk}),
+    )
+
+
+@require_POST
+def extension_request_decide(request, pk: int):
+    """The supervision office grants or refuses an extension request."""
+    extension = get_object_or_404(extension_requests_visible_to(request.user).select_related("milestone"), pk=pk)
+    if not can_extend(request.user):
+        raise PermissionDenied(_("Only the supervision office may decide on an extension."))
+    milestone = milestone_visible_or_404(request.user, extension.milestone_id)
+    form = ExtensionDecisionForm(request.POST)
+
+    def on_error(status):
+        return milestone_page(request, milestone, status=status, decision_form=form)
+
+    return form_submit(
+        request,
+        form,
+        on_error,
+        lambda data: services.extension_request_decide(
+            request=extension, by=request.user, decision=data["decision"], reason=data["reason"]
+        ),
+        success=_("Decision recorded."),
+        then=reverse("tasks_app:milestone_detail", kwargs={"pk": milestone.pk}),
+    )
+
+
+@require_POST
+def milestone_comment_create(request, pk: int):
+    milestone = milestone_visible_or_404(request.user, pk)
+    form = CommentForm(request.POST)
+
+    def on_error(status):
+        return milestone_page(request, milestone, status=status, comment_form=form)
+
+    return form_submit(
+        request,
+        form,
+        on_error,
+        lambda data: services.milestone_comment_create(milestone=milestone, by=request.user, text=data["text"]),
+        success=_("Comment posted."),
+        then=reverse("tasks_app:milestone_detail", kwargs={"pk": pk}) + "#comments",
+    )
+
+
+def completion_report_evidence(request, pk: int):
+    report = get_object_or_404(
+        CompletionReport.objects.filter(milestone__in=milestones_visible_to(request.user)), pk=pk
+    )
+    if not report.evidence:
+        raise Http404(_("No attachment."))
+    return FileResponse(report.evidence.open("rb"), as_attachment=True, filename=report.evidence_name)
+
+
+def extension_requests_page(request):
+    """The office's queue of extension requests awaiting a decision (and the recent decisions)."""
+    requests = extension_requests_visible_to(request.user).select_related(
+        "milestone__task", "department", "requested_by", "decided_by"
+    )
+    return render(
+        request,
+        "workflow/extension_requests.html",
+        {
+            "pending": list(requests.filter(status=ExtensionStatus.PENDING).order_by("created_at")[:200]),
+            "decided": list(requests.exclude(status=ExtensionStatus.PENDING).order_by("-decided_at")[:50]),
+        },
+    )
+

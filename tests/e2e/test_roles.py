@@ -41,6 +41,7 @@ def test_liaison_posts_an_update_and_submits(demo_accounts, page_for, live_serve
     page.click("form[action$='/updates/'] button[type=submit]")
     assert "进展已报送" in page.inner_text(".messages")
     assert "名单初稿已完成" in page.inner_text("main")
+    page.fill("#id_note", "名单已报送市商务局,附件为正式文本。")  # the completion report (issue 16)
     page.click("button[value=submit]")
     assert "已申请办结" in page.inner_text(".grid-facts")
     assert Milestone.objects.get(pk=milestone.pk).status == "submitted"
@@ -50,6 +51,7 @@ def test_supervisor_returns_one_approves_another_and_publishes(demo_accounts, pa
     first = _milestone(demo_accounts, "甲:待退回", status="submitted")
     second = _milestone(demo_accounts, "乙:待销号", status="submitted")
     page = page_for("supervisor")
+    page.on("dialog", lambda dialog: dialog.accept())  # 退回, 销号 and 发布 ask first (static/js/confirm.js)
     page.screenshot(path=str(ARTIFACTS / "home-supervisor.png"), full_page=True)
     assert "甲:待退回" in page.inner_text("#supervision-home")
 
@@ -68,7 +70,6 @@ def test_supervisor_returns_one_approves_another_and_publishes(demo_accounts, pa
     page.goto(f"{live_server.url}/assessment/{year}/")
     page.click("text=发布本期通报")
     page.fill("#id_remarks", "第一期通报")
-    page.once("dialog", lambda dialog: dialog.accept())  # the publish button asks first (static/js/confirm.js)
     page.click("form[action$='/publish/'] button[type=submit]")
     assert "已发布" in page.inner_text(".messages")
     assert Milestone.objects.get(pk=first.pk).status == "in_progress"

@@ -22,6 +22,9 @@ from tasks_app.reminders.models import Delivery, DeliveryStatus, Notification, R
 from tasks_app.reminders.tasks import deliver_reminders, scan_reminders
 from tasks_app.workflow.services import milestone_create, milestone_transition
 
+# Only what the scan itself makes is counted here (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("without_workflow_events")
+
 DUE = dt.date(2026, 3, 10)
 
 

@@ -20,6 +20,9 @@ from tasks_app.reminders.services import reminders_scan
 from tasks_app.workflow.models import Milestone
 from tasks_app.workflow.services import milestone_create, milestone_transition, milestone_update, progress_update_create
 
+# Only what the scan itself makes is counted here (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("without_workflow_events")
+
 DUE = dt.date(2026, 3, 10)  # a Tuesday; the 25th of March is far enough not to mix in monthly reports
 
 

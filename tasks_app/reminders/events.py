@@ -1,0 +1,115 @@
+"""Who hears of each workflow step, and how: the receiver of ``workflow_event``.
+
+Each event is recorded once as a reminder of kind ``event`` (subject, "code@key") — the same unique
+constraint that makes the scan's reminders exactly-once: a retried or raced step carries the same
+key and the copy is dropped. The event gives one in-app notification to each person concerned (and
+never to the person who acted), an e-mail to each of them with an address, and one post to each
+concerned department's group webhook; the existing delivery worker sends them after the commit."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.dispatch import receiver
+from django.utils import timezone
+
+from departments.roles import SUPERVISION_GROUP
+from tasks_app.plan.models import ResponsibilityRole, TaskResponsibility
+from tasks_app.reminders.models import Delivery, DeliveryChannel, Notification, Reminder, ReminderKind
+from tasks_app.workflow.events import workflow_event
+
+OFFICE = "office"
+
+
+def _lead(task):
+    responsibility = (
+        TaskResponsibility.objects.filter(task=task, role=ResponsibilityRole.LEAD).select_related("department").first()
+    )
+    return responsibility.department if responsibility else None
+
+
+def audience(event: str, *, task, milestone=None, department=None, departments=(), **kwargs) -> list:
+    """The departments (and OFFICE, the supervision office) that hear of ``event``."""
+    owner = milestone.owner if milestone is not None else department
+    lead = _lead(task)
+    lead_if_other = [lead] if lead is not None and lead != owner else []
+    if event == "assigned":
+        return [owner]
+    if event == "started":
+        return lead_if_other
+    if event == "submitted":
+        return [OFFICE, *lead_if_other]
+    if event in ("approved", "returned", "extension_granted"):
+        return [owner, *lead_if_other]
+    if event in ("extension_requested", "notice_acknowledged", "notice_replied"):
+        return [OFFICE]
+    if event in ("extension_refused", "notice_closed"):
+        return [owner]
+    if event in ("lead_changed", "commented"):
+        return list(departments)
+    if event == "notice_overdue":
+        return [owner, *lead_if_other, OFFICE]
+    if event == "confirmation_rejected":
+        return [kwargs["district"]]
+    return []
+
+
+def event_record(event: str, *, subject: str, key: str, task, by, milestone=None, department=None, note="", **kw):
+    """Record ``event`` once and tell its audience; returns the reminder, or None if already recorded."""
+    units = [u for u in audience(event, task=task, milestone=milestone, department=department, **kw) if u]
+    try:
+        with transaction.atomic():
+            reminder = Reminder.events.create(
+                kind=ReminderKind.EVENT,
+                subject=subject[:64],
+                occurrence=f"{event}@{key}"[:40],
+                milestone=milestone,
+                task=task,
+                department=department if department is not None else (milestone.owner if milestone else None),
+                as_of=timezone.localdate(),
+                message=note or "",
+                issued_by=by,
+                fanned_out=True,  # its audience is resolved here, not by the scan's fan-out
+            )
+    except IntegrityError:
+        return None  # the same step, told already
+    user_model = get_user_model()
+    group_ids = [u.group_id for u in units if u != OFFICE]
+    among = Q(groups__pk__in=group_ids)
+    if OFFICE in units:
+        among |= Q(groups__name=SUPERVISION_GROUP)
+    people = user_model.objects.filter(among, is_active=True)
+    if by is not None:
+        people = people.exclude(pk=by.pk)
+    recipients = list(people.distinct().only("pk", "email"))
+    Notification.objects.bulk_create(
+        [Notification(recipient=person, reminder=reminder) for person in recipients], ignore_conflicts=True
+    )
+    deliveries = [
+        Delivery(reminder=reminder, channel=DeliveryChannel.EMAIL, target=person.email)
+        for person in recipients
+        if person.email
+    ]
+    deliveries += [
+        Delivery(reminder=reminder, channel=DeliveryChannel.WEBHOOK, target=unit.webhook_url)
+        for unit in units
+        if unit != OFFICE and getattr(unit, "webhook_url", "")
+    ]
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    if deliveries:
+        from tasks_app.reminders.services import enqueue_delivery
+
+        transaction.on_commit(enqueue_delivery)
+    return reminder
+
+
+@receiver(workflow_event, dispatch_uid="reminders-workflow-event")
+def _on_workflow_event(sender, *, event, task, milestone, by, key, note="", **kwargs) -> None:
+    if milestone is not None:
+        subject = f"milestone:{milestone.pk}"
+    elif "district" in kwargs:
+        subject = f"task:{task.pk}:district:{kwargs['district'].pk}"
+    else:
+        subject = f"task:{task.pk}"
+    event_record(event, subject=subject, key=key, task=task, by=by, milestone=milestone, note=note, **kwargs)
