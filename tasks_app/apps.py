@@ -22,6 +22,7 @@ class TasksAppConfig(AppConfig):
         from tasks_app.core import changes, text
         from tasks_app.plan import permissions as plan_permissions  # noqa: F401
         from tasks_app.reminders import services as reminders_services  # noqa: F401
+        from tasks_app.workflow import milestone_sheet  # noqa: F401 - the milestone export and import
         from tasks_app.workflow import permissions as workflow_permissions  # noqa: F401
 
         post_migrate.connect(_sync_office_permissions, sender=self)

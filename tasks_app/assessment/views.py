@@ -11,7 +11,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from departments.models import District
 from tasks_app.assessment.forms import IndicatorReportForm, PublishForm
@@ -24,19 +23,43 @@ from tasks_app.assessment.permissions import (
 )
 from tasks_app.assessment.scoring import Figures, Period, assessment_for, assessment_publish, assessment_visible_to
 from tasks_app.assessment.services import indicator_report_submit
-from tasks_app.assessment.tables import DepartmentScoreTable, DistrictScoreTable
+from tasks_app.assessment.tables import DepartmentScoreTable, DistrictScoreTable, RagColumn
 from tasks_app.core.errors import InvalidState, NotAllowed
 from tasks_app.core.form_actions import form_errors_apply
 from tasks_app.exports import services as exports
 from tasks_app.plan.models import Implementation, ImplementationStatus
 from tasks_app.plan.permissions import implementations_visible_to
 from tasks_app.plan.selectors import current_plan
-from tasks_app.reminders.overdue_board import _overdue_export_source
 from tasks_app.reminders.selectors import overdue_milestones
 from tasks_app.workflow.models import Milestone, MilestoneStatus
 from tasks_app.workflow.permissions import milestones_visible_to
 
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_FORMATS = exports.FORMATS
+
+
+def _score_number(value):
+    """A score, a change or an average as a number for the spreadsheet ("12.5" → 12.5)."""
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:  # decimal.InvalidOperation: not a number ("3/5")
+            return value
+    return value
+
+
+def _score_sheet(table, name: str, filters: str) -> exports.Sheet:
+    """A score table as the page shows it (its sort), RAG in the reader's language."""
+    columns = list(table.columns)
+    rows = []
+    for row in table.rows:
+        values = []
+        for column in columns:
+            value = row.record.get(column.name)
+            if column.name == "rag":
+                value = str(RagColumn.LABELS.get(value, value or ""))
+            values.append(_score_number(value))
+        rows.append(values)
+    return exports.Sheet(name=name, headers=[str(c.header) for c in columns], rows=rows, filters=filters)
 
 
 def _row_name(row) -> str:
@@ -121,8 +144,9 @@ def assessment_page(request, period: str):
     export = request.GET.get("_export")
     if export in EXPORT_FORMATS:
         table = departments if request.GET.get("table") == "departments" else districts
-        name = "departments" if table is departments else "districts"
-        return TableExport(export, table).response(f"assessment-{period_}-{name}.{export}")
+        what = _("Department scores") if table is departments else _("District scores")
+        filters = _("RAG: %(rag)s") % {"rag": RagColumn.LABELS[rag]} if rag in RagColumn.LABELS else ""
+        return exports.streamed_export(export, _score_sheet(table, f"{what} {period_}", filters))
     publish_form = None
     if not result.published and can_publish_assessment(request.user):
         publish_form = PublishForm()
@@ -194,9 +218,6 @@ def assessment_publish_page(request, period: str):
         return redirect("tasks_app:assessment", period=period)
     messages.success(request, _("Published."))
     return redirect("tasks_app:assessment", period=period)
-
-
-exports.BOARDS["overdue"] = _overdue_export_source
 
 
 def _chart(points: list[dict], width=520, height=220, pad=36):
