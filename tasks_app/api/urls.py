@@ -30,7 +30,10 @@ urlpatterns = [
     path("milestones/<int:pk>/notices/", reminders_api.milestone_notices, name="milestone-notices"),
     path("milestones/import/", import_api.import_sheet, {"kind": "milestones"}, name="milestone-import"),
     path(
-        "milestones/import/template/", import_api.import_template, {"kind": "milestones"}, name="milestone-import-template"
+        "milestones/import/template/",
+        import_api.import_template,
+        {"kind": "milestones"},
+        name="milestone-import-template",
     ),
     path("", include(router.urls)),
 ]
