@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from zipfile import BadZipFile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -152,7 +153,7 @@ def read_rows(importer: Importer, upload) -> list[tuple[int, dict]]:
     is found by its names (a title row above it is skipped); rows with nothing in them are left out."""
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as error:
         raise SheetUnreadable({"file": _("The file is not an Excel workbook (.xlsx).")}) from error
     try:
         sheet = workbook.worksheets[0]
