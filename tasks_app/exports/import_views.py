@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ def _importer_or_404(kind: str) -> imports.Importer:
 def _importer_allowed(request, kind: str) -> imports.Importer:
     importer = _importer_or_404(kind)
     if not importer.may_import(request.user):
-        raise Http404  # the page is not offered to whoever may not import
+        raise PermissionDenied(_("You may not import this kind of sheet."))  # as the API: 403
     return importer
 
 
@@ -75,7 +75,7 @@ def import_template(request, kind: str):
     return sheet_response("xlsx", spec)
 
 
-def import_preview(request, pk: int):
+def import_preview(request, pk: int, *, status=200):
     job = get_object_or_404(request.user.import_jobs, pk=pk)
     importer = _importer_or_404(job.kind)
     running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
@@ -90,6 +90,7 @@ def import_preview(request, pk: int):
             "can_confirm": job.status == ImportStatus.PREVIEWED and not job.result.get("errors"),
             "background": job.rows_total > settings.CBEC_IMPORT_INLINE_ROWS,
         },
+        status=status,
     )
 
 
@@ -98,15 +99,10 @@ def import_confirm(request, pk: int):
     job = get_object_or_404(request.user.import_jobs, pk=pk)
     if job.status != ImportStatus.PREVIEWED:
         messages.error(request, _("This import has already been confirmed."))
-        return render(
-            request,
-            "exports/import_preview.html",
-            {"job": job, "importer": _importer_or_404(job.kind), "result": job.result},
-            status=409,
-        )
+        return import_preview(request, pk, status=409)
     if job.result.get("errors"):
         messages.error(request, _("Correct the errors in the sheet and upload it again: nothing was saved."))
-        return redirect("tasks_app:import_preview", pk=job.pk)
+        return import_preview(request, pk, status=400)
     job = imports.import_job_confirm(job, request.user)
     if job.status == ImportStatus.DONE:
         messages.success(
@@ -115,6 +111,7 @@ def import_confirm(request, pk: int):
         )
     elif job.status == ImportStatus.FAILED:
         messages.error(request, _("Nothing was saved: the sheet has errors (see below)."))
+        return import_preview(request, pk, status=400)
     else:
         messages.info(request, _("The sheet is being imported in the background; this page shows its progress."))
     return redirect("tasks_app:import_preview", pk=job.pk)

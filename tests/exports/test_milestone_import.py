@@ -218,8 +218,8 @@ def test_a_file_that_is_not_a_sheet_is_a_field_error(task2, demo_accounts):
 
 
 def test_who_may_import(task2, demo_accounts):
-    assert client_for(demo_accounts["leader"]).get(reverse("tasks_app:milestone_import")).status_code == 404
-    assert client_for(demo_accounts["district-gusu"]).get(reverse("tasks_app:milestone_import")).status_code == 404
+    assert client_for(demo_accounts["leader"]).get(reverse("tasks_app:milestone_import")).status_code == 403
+    assert client_for(demo_accounts["district-gusu"]).get(reverse("tasks_app:milestone_import")).status_code == 403
     workbook = template_of(demo_accounts["supervisor"], 2)
     assert post(demo_accounts["leader"], workbook, dry_run=True).status_code == 403
     assert client_for(demo_accounts["liaison-finance"]).get(reverse("tasks_app:milestone_import")).status_code == 200
