@@ -35,5 +35,12 @@ urlpatterns = [
         {"kind": "milestones"},
         name="milestone-import-template",
     ),
+    path("indicator-reports/import/", import_api.import_sheet, {"kind": "figures"}, name="figure-import"),
+    path(
+        "indicator-reports/import/template/",
+        import_api.import_template,
+        {"kind": "figures"},
+        name="figure-import-template",
+    ),
     path("", include(router.urls)),
 ]

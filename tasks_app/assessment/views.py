@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from departments.models import District
+from tasks_app.assessment import figure_sheet
 from tasks_app.assessment.forms import IndicatorReportForm, PublishForm
 from tasks_app.assessment.notice_docx import notice_docx
 from tasks_app.assessment.periods import plan_years
@@ -258,7 +259,12 @@ def _chart(points: list[dict], width=520, height=220, pad=36):
 
 def indicators_page(request):
     """Trajectories: each city indicator's target path against the reported figures, and for a
-    district (its own, or any for the offices) its volume and belt export."""
+    district (its own, or any for the offices) its volume and belt export. ``?_export=csv|xlsx``:
+    the figures the user may see, as a sheet (the same columns as the figure import)."""
+    export = request.GET.get("_export")
+    if export in EXPORT_FORMATS:
+        _total, spec = figure_sheet.figure_export_source(request.user, request.GET)
+        return exports.streamed_export(export, spec)
     return _indicators_page(request)
 
 
@@ -302,6 +308,7 @@ def _indicators_page(request, *, form=None, status=200):
             # No form for whoever may report nothing (leadership, most liaisons).
             "form": form if form.may_report else None,
             "districts": District.objects.order_by("position") if can_see_all_assessments(request.user) else [],
+            "may_import_figures": figure_sheet.FigureImporter().may_import(request.user),
         },
         status=status,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view, parser_classes
@@ -56,7 +57,7 @@ def _importer(request, kind: str) -> imports.Importer:
     if importer is None:
         raise Http404
     if not importer.may_import(request.user):
-        raise PermissionDenied("You may not import this kind of sheet.")
+        raise PermissionDenied(_("You may not import this kind of sheet."))
     return importer
 
 

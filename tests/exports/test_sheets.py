@@ -90,7 +90,7 @@ def test_the_xlsx_is_ready_to_hand_on(hostile, demo_accounts):
     assert sheet.freeze_panes == "B3"
     assert sheet["B2"].font.b and sheet["A2"].value == "序号"
     headers = [cell.value for cell in sheet[2]]
-    row = [cell for cell in sheet[3]]
+    row = list(sheet[3])
     due = row[headers.index("完成时限")]
     days = row[headers.index("逾期天数")]
     assert isinstance(due.value, dt.datetime) and due.number_format == "yyyy-mm-dd"
