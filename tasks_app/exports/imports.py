@@ -209,6 +209,7 @@ def import_check(importer: Importer, user, rows: list[tuple[int, dict]]) -> tupl
     actions = importer.check(user, rows, problems)
     result = ImportResult(errors=sorted(problems.items, key=lambda e: (e["row"], e["column"])))
     _counted(actions, result)
+    result.rows.sort(key=lambda row: row["action"] == "unchanged")  # what changes first
     return result, actions
 
 
