@@ -27,6 +27,7 @@ from tasks_app.assessment.services import indicator_report_submit
 from tasks_app.assessment.tables import DepartmentScoreTable, DistrictScoreTable, RagColumn
 from tasks_app.core.errors import InvalidState, NotAllowed
 from tasks_app.core.form_actions import form_errors_apply
+from tasks_app.core.people import person_label
 from tasks_app.exports import services as exports
 from tasks_app.plan.models import Implementation, ImplementationStatus
 from tasks_app.plan.permissions import implementations_visible_to
@@ -353,12 +354,46 @@ def indicator_report_page(request):
     return redirect("tasks_app:indicators")
 
 
+def _implementation_sheet(implementations) -> exports.Sheet:
+    """The district implementations (落实确认) the user may see, task by task."""
+    def rows():
+        queryset = implementations.select_related("task", "district", "confirmed_by").order_by(
+            "task__number", "district__position"
+        )
+        for item in queryset.iterator(chunk_size=2000):
+            yield [
+                item.task.number,
+                item.task.title,
+                str(item.district),
+                item.get_status_display(),
+                item.confirmed_at,
+                person_label(item.confirmed_by) if item.confirmed_by_id else "",
+                item.note,
+            ]
+
+    return exports.Sheet(
+        name=_("Implementations"),
+        headers=[
+            _("Key task"),
+            _("Task title"),
+            _("District"),
+            _("Status"),
+            Implementation._meta.get_field("confirmed_at").verbose_name,
+            Implementation._meta.get_field("confirmed_by").verbose_name,
+            Implementation._meta.get_field("note").verbose_name,
+        ],
+        rows=rows(),
+    )
+
+
 def heatmap_page(request):
     """Task × district: each district's confirmation and the share of completed milestones."""
     plan = _plan()
     tasks = list(plan.tasks.order_by("number"))
     districts = list(District.objects.order_by("position"))
     visible = implementations_visible_to(request.user).filter(task__plan=plan)
+    if request.GET.get("_export") in EXPORT_FORMATS:
+        return exports.streamed_export(request.GET["_export"], _implementation_sheet(visible))
     status = {(i.task_id, i.district_id): i.status for i in visible.only("task_id", "district_id", "status")}
     counts: dict[tuple, list[int]] = {}
     for task_id, district_id, state in (

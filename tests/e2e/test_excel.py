@@ -3,6 +3,7 @@ import page, change a row with openpyxl, upload it, read the preview, confirm; t
 offers its exports. No sideways scroll; screenshots in e2e-artifacts/."""
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -65,5 +66,5 @@ def test_an_export_downloads_with_a_chinese_name(sample, page_for, live_server):
         page.click("text=XLSX")
     download = download_info.value
     assert download.suggested_filename.startswith("逾期节点_")
-    sheet = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
     assert sheet["A2"].value == "序号"

@@ -143,3 +143,28 @@ def test_scorecards_export_numbers_as_numbers_and_rag_in_words(suzhou_plan, demo
     assert all(
         isinstance(row[headers.index("得分")], (int, float)) for row in rows if row[headers.index("得分")] is not None
     )
+
+
+def test_notifications_and_implementations_export(hostile, demo_accounts):
+    from tasks_app.plan.models import Implementation
+
+    district = client_for(demo_accounts["district-sip"])
+    response = district.get(reverse("tasks_app:heatmap"), {"_export": "xlsx"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(body(response))).active
+    assert sheet.title == "落实确认"
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    from tasks_app.plan.permissions import implementations_visible_to
+
+    visible = implementations_visible_to(demo_accounts["district-sip"]).count()
+    assert len(rows) == visible < Implementation.objects.count()
+
+    from tasks_app.reminders.services import reminders_scan
+
+    reminders_scan()
+    finance = client_for(demo_accounts["liaison-finance"])
+    raw = body(finance.get(reverse("tasks_app:notification_list"), {"_export": "csv"}))
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert lines[0] == ["时间", "类型", "内容", "已读"]
+    assert len(lines) - 1 == demo_accounts["liaison-finance"].notifications.count() > 0
+    assert not [cell for row in lines for cell in row if cell[:1] in ("=", "+", "@", "-")]
