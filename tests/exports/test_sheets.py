@@ -168,3 +168,18 @@ def test_notifications_and_implementations_export(hostile, demo_accounts):
     assert lines[0] == ["时间", "类型", "内容", "已读"]
     assert len(lines) - 1 == demo_accounts["liaison-finance"].notifications.count() > 0
     assert not [cell for row in lines for cell in row if cell[:1] in ("=", "+", "@", "-")]
+
+
+def test_a_title_with_control_characters_still_exports(hostile, demo_accounts):
+    # Stored before text was cleaned on the way in (an update bypasses save): the export still works.
+    from tasks_app.workflow.models import Milestone
+
+    Milestone.objects.filter(title=HOSTILE[1]).update(title="垂直\x0b制表\x1b符")
+    supervisor = client_for(demo_accounts["supervisor"])
+    for page in ("tasks_app:overdue_board", "tasks_app:milestone_list"):
+        response = supervisor.get(reverse(page), {"_export": "xlsx"})
+        assert response.status_code == 200
+        values = {c for row in openpyxl.load_workbook(io.BytesIO(body(response))).active.values for c in row}
+        assert "垂直制表符" in values
+        raw = body(supervisor.get(reverse(page), {"_export": "csv"})).decode("utf-8-sig")
+        assert "垂直制表符" in raw and "\x0b" not in raw
