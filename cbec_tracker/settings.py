@@ -267,6 +267,8 @@ CBEC_MONTHLY_REPORT_DAY = int(os.environ.get("CBEC_MONTHLY_REPORT_DAY", "25"))
 CBEC_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("CBEC_DELIVERY_MAX_ATTEMPTS", "5"))
 # Exports of more rows than this are made by a worker in the background (progress, then a notification).
 CBEC_EXPORT_INLINE_ROWS = int(os.environ.get("CBEC_EXPORT_INLINE_ROWS", "5000"))
+# Sheets of more rows than this are imported by a worker, with progress (tasks_app/exports/imports.py).
+CBEC_IMPORT_INLINE_ROWS = int(os.environ.get("CBEC_IMPORT_INLINE_ROWS", "1000"))
 CBEC_DELIVERY_CLAIM_MINUTES = 10
 CBEC_WEBHOOK_TIMEOUT_SECONDS = 5
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from tasks_app.assessment import views as assessment_views
 from tasks_app.dashboards import calendar_feed, home, saved_filters, search, units
+from tasks_app.exports import import_views
 from tasks_app.exports import views as export_views
 from tasks_app.plan import views as plan_views
 from tasks_app.reminders import notice_views, overdue_board
@@ -77,6 +78,11 @@ urlpatterns = [
     path("filters/<int:pk>/delete/", saved_filters.delete_filter_page, name="saved_filter_delete"),
     path("exports/", export_views.export_list, name="export_list"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("milestones/import/", import_views.import_upload, {"kind": "milestones"}, name="milestone_import"),
+    path("imports/<slug:kind>/", import_views.import_upload, name="import_upload"),
+    path("imports/<slug:kind>/template/", import_views.import_template, name="import_template"),
+    path("imports/job/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("imports/job/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("indicators/", assessment_views.indicators_page, name="indicators"),
     path("indicators/report/", assessment_views.indicator_report_page, name="indicator_report"),
     path("heatmap/", assessment_views.heatmap_page, name="heatmap"),

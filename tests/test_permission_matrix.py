@@ -270,6 +270,39 @@ def publish_assessment(reason=""):
     return web, api
 
 
+def import_sheet(make_row):
+    """An Excel sheet of milestones (one row, from ``make_row(world)``): uploaded and confirmed on
+    the pages, posted to ``/api/v1/milestones/import/`` in the API. A row the user may not create or
+    change is a row error: 400 and nothing written."""
+
+    def xlsx(world):
+        import io
+
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["节点编号", "重点任务", "任务节点", "责任部门", "板块", "完成时限", "版本"])
+        sheet.append(make_row(world))
+        data = io.BytesIO()
+        workbook.save(data)
+        data.seek(0)
+        data.name = "节点.xlsx"
+        return data
+
+    def web(client, world):
+        uploaded = client.post(reverse("tasks_app:milestone_import"), {"file": xlsx(world)})
+        if uploaded.status_code != 302:
+            return uploaded
+        job_id = int(uploaded.url.rstrip("/").split("/")[-1])
+        return client.post(reverse("tasks_app:import_confirm", kwargs={"pk": job_id}))
+
+    def api(client, world):
+        return client.post("/api/v1/milestones/import/", {"file": xlsx(world), "dry_run": "false"}, format="multipart")
+
+    return web, api
+
+
 # --- issue 16: notices, extension requests, comments, completion reports -----------------------
 
 
@@ -372,6 +405,24 @@ def comment(name, text="请 @市市场监管局 提供数据"):
     return web, api
 
 
+
+def _sheet_rename(name):
+    def make(world):
+        m = _milestone(world, name)
+        district = str(m.district) if m.district_id else ""
+        return [m.pk, m.task.number, "表格改名", str(m.owner), district, m.due_date, m.version]
+
+    return make
+
+
+def _sheet_new(owner_code):
+    def make(world):
+        owner = Department.objects.get(code=owner_code)
+        return ["", world.task.number, "表格新节点", owner.name, "", timezone.localdate() + dt.timedelta(days=20), ""]
+
+    return make
+
+
 def row(*expected):
     """Expected answers in the order of ROLES."""
     assert len(expected) == len(ROLES)
@@ -427,6 +478,19 @@ MATRIX = {
     "confirm an already confirmed one": (confirm("confirmed_gusu"), row(403, 403, 403, 403, 403, 404, 404, 409)),
     "reject a confirmation": (reject("confirmed_gusu"), row(OK, 403, 403, 403, 403, 404, 404, 403)),
     "reject an unconfirmed one": (reject("pending_sip"), row(409, 403, 403, 403, 403, 404, 403, 404)),
+    # Milestones from Excel: the same rules as the pages, row by row (a refused row is a 400).
+    "import a sheet renaming the planned customs milestone": (
+        import_sheet(_sheet_rename("planned_customs_sip")),
+        row(OK, 403, OK, OK, 400, 400, 403, 403),
+    ),
+    "import a sheet adding a customs milestone": (
+        import_sheet(_sheet_new("customs")),
+        row(OK, 403, OK, OK, 400, 400, 403, 403),
+    ),
+    "import a sheet renaming a started milestone": (
+        import_sheet(_sheet_rename("started_customs")),
+        row(400, 403, 400, 400, 400, 400, 403, 403),
+    ),
     "change lead to customs": (change_lead("customs"), row(OK, 403, 403, 403, 403, 403, 403, 403)),
     "change lead to a department not on the task": (
         change_lead("qiaolian"),

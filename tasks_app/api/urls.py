@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from tasks_app.assessment import api as assessment_api
+from tasks_app.exports import import_api
 from tasks_app.plan import api as plan_api
 from tasks_app.reminders import api as reminders_api
 from tasks_app.workflow import api as workflow_api
@@ -35,5 +36,19 @@ urlpatterns = [
     path("tasks/<int:number>/lead/", workflow_api.task_lead, name="task-lead"),
     path("milestones/<int:pk>/reminders/", reminders_api.milestone_reminders, name="milestone-reminders"),
     path("milestones/<int:pk>/notices/", reminders_api.milestone_notices, name="milestone-notices"),
+    path("milestones/import/", import_api.import_sheet, {"kind": "milestones"}, name="milestone-import"),
+    path(
+        "milestones/import/template/",
+        import_api.import_template,
+        {"kind": "milestones"},
+        name="milestone-import-template",
+    ),
+    path("indicator-reports/import/", import_api.import_sheet, {"kind": "figures"}, name="figure-import"),
+    path(
+        "indicator-reports/import/template/",
+        import_api.import_template,
+        {"kind": "figures"},
+        name="figure-import-template",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -10,9 +12,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from departments.models import District
+from tasks_app.assessment import figure_sheet
 from tasks_app.assessment.charts import indicator_chart
 from tasks_app.assessment.forms import IndicatorReportForm, InterimTargetForm, PublishForm, RubricForm, WithdrawForm
 from tasks_app.assessment.models import (
@@ -55,7 +57,7 @@ from tasks_app.assessment.services import (
     interim_targets_save,
     rubric_update,
 )
-from tasks_app.assessment.tables import DepartmentScoreTable, DistrictScoreTable, headline_column
+from tasks_app.assessment.tables import DepartmentScoreTable, DistrictScoreTable, RagColumn, headline_column
 from tasks_app.core.errors import InvalidState, NotAllowed
 from tasks_app.core.form_actions import form_errors_apply
 from tasks_app.core.people import person_label
@@ -63,12 +65,36 @@ from tasks_app.exports import services as exports
 from tasks_app.plan.models import Implementation, ImplementationStatus
 from tasks_app.plan.permissions import implementations_visible_to
 from tasks_app.plan.selectors import current_plan
-from tasks_app.reminders.overdue_board import _overdue_export_source
 from tasks_app.workflow.models import Milestone, MilestoneStatus
 from tasks_app.workflow.permissions import milestones_visible_to
 
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_FORMATS = exports.FORMATS
 OVERDUE_PAGE_SIZE = 50
+
+
+def _score_number(value):
+    """A score, a change or an average as a number for the spreadsheet ("12.5" → 12.5)."""
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:  # decimal.InvalidOperation: not a number ("3/5")
+            return value
+    return value
+
+
+def _score_sheet(table, name: str, filters: str) -> exports.Sheet:
+    """A score table as the page shows it (its sort), RAG in the reader's language."""
+    columns = list(table.columns)
+    rows = []
+    for row in table.rows:
+        values = []
+        for column in columns:
+            value = row.record.get(column.name)
+            if column.name == "rag":
+                value = str(RagColumn.LABELS.get(value, value or ""))
+            values.append(_score_number(value))
+        rows.append(values)
+    return exports.Sheet(name=name, headers=[str(c.header) for c in columns], rows=rows, filters=filters)
 
 
 def _row_name(row) -> str:
@@ -215,8 +241,9 @@ def assessment_page(request, period: str):
     export = request.GET.get("_export")
     if export in EXPORT_FORMATS:
         table = departments if request.GET.get("table") == "departments" else districts
-        name = "departments" if table is departments else "districts"
-        return TableExport(export, table).response(f"assessment-{period_}-{name}.{export}")
+        what = _("Department scores") if table is departments else _("District scores")
+        filters = _("RAG: %(rag)s") % {"rag": RagColumn.LABELS[rag]} if rag in RagColumn.LABELS else ""
+        return exports.streamed_export(export, _score_sheet(table, f"{what} {period_}", filters))
     versions = _versions(period_)
     office = can_publish_assessment(request.user)
     current = next((v for v in versions if v.status == "current"), None)
@@ -557,12 +584,16 @@ def rubric_page(request):
     )
 
 
-exports.BOARDS["overdue"] = _overdue_export_source
 
 
 def indicators_page(request):
     """Trajectories: each city indicator's target path against the reported figures, and for a
-    district (its own, or any for the offices) its volume and belt export."""
+    district (its own, or any for the offices) its volume and belt export. ``?_export=csv|xlsx``:
+    the figures the user may see, as a sheet (the same columns as the figure import)."""
+    export = request.GET.get("_export")
+    if export in EXPORT_FORMATS:
+        _total, spec = figure_sheet.figure_export_source(request.user, request.GET)
+        return exports.streamed_export(export, spec)
     return _indicators_page(request)
 
 
@@ -607,6 +638,7 @@ def _indicators_page(request, *, form=None, status=200):
             # No form for whoever may report nothing (leadership, most liaisons).
             "form": form if form.may_report else None,
             "districts": District.objects.order_by("position") if can_see_all_assessments(request.user) else [],
+            "may_import_figures": figure_sheet.FigureImporter().may_import(request.user),
         },
         status=status,
     )
@@ -651,12 +683,46 @@ def indicator_report_page(request):
     return redirect("tasks_app:indicators")
 
 
+def _implementation_sheet(implementations) -> exports.Sheet:
+    """The district implementations (落实确认) the user may see, task by task."""
+    def rows():
+        queryset = implementations.select_related("task", "district", "confirmed_by").order_by(
+            "task__number", "district__position"
+        )
+        for item in queryset.iterator(chunk_size=2000):
+            yield [
+                item.task.number,
+                item.task.title,
+                str(item.district),
+                item.get_status_display(),
+                item.confirmed_at,
+                person_label(item.confirmed_by) if item.confirmed_by_id else "",
+                item.note,
+            ]
+
+    return exports.Sheet(
+        name=_("Implementations"),
+        headers=[
+            _("Key task"),
+            _("Task title"),
+            _("District"),
+            _("Status"),
+            Implementation._meta.get_field("confirmed_at").verbose_name,
+            Implementation._meta.get_field("confirmed_by").verbose_name,
+            Implementation._meta.get_field("note").verbose_name,
+        ],
+        rows=rows(),
+    )
+
+
 def heatmap_page(request):
     """Task × district: each district's confirmation and the share of completed milestones."""
     plan = _plan()
     tasks = list(plan.tasks.order_by("number"))
     districts = list(District.objects.order_by("position"))
     visible = implementations_visible_to(request.user).filter(task__plan=plan)
+    if request.GET.get("_export") in EXPORT_FORMATS:
+        return exports.streamed_export(request.GET["_export"], _implementation_sheet(visible))
     status = {(i.task_id, i.district_id): i.status for i in visible.only("task_id", "district_id", "status")}
     counts: dict[tuple, list[int]] = {}
     for task_id, district_id, state in (

@@ -18,3 +18,12 @@ def run_queued_exports() -> dict:
     from tasks_app.exports.services import export_jobs_queued_run
 
     return {"ran": export_jobs_queued_run()}
+
+
+@shared_task(name="tasks_app.tasks.run_import")
+def run_import(job_id: int) -> dict:
+    """A large sheet (milestones, figures) applied in the background, all or nothing."""
+    from tasks_app.exports.imports import import_job_run
+
+    job = import_job_run(job_id)
+    return {"job": job_id, "status": job.status if job else "already taken"}

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks_app', '0017_conversation'),
+        ('tasks_app', '0018_milestone_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

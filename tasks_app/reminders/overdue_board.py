@@ -2,14 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -17,6 +15,7 @@ from django_tables2 import SingleTableMixin
 
 from tasks_app.core.paginators import CountCachedPaginator
 from tasks_app.exports import services as exports
+from tasks_app.exports.views import SheetExportMixin, describe_filters
 from tasks_app.reminders.selectors import overdue_milestones
 from tasks_app.reminders.services import supervision_notices_issue
 from tasks_app.reminders.tables import OverdueTable
@@ -32,12 +31,22 @@ def overdue_table(user, params, as_of) -> OverdueTable:
 
 def _overdue_export_source(user, params: dict):
     as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else timezone.localdate()
-    table = overdue_table(user, params, as_of)
+    filterset = MilestoneFilter(params, queryset=overdue_milestones(user, as_of=as_of))
+    table = OverdueTable(filterset.qs, as_of=as_of, order_by=params.get("sort") or None)
     queryset = table.data.data
-    return queryset.count(), "overdue", table.export_headers(), table.export_rows(queryset)
+    spec = exports.Sheet(
+        name=_("Overdue milestones"),
+        headers=table.export_headers(),
+        rows=table.export_rows(queryset),
+        filters=describe_filters(filterset),
+    )
+    return queryset.count(), spec
 
 
-class OverdueBoardView(SingleTableMixin, FilterView):
+exports.BOARDS["overdue"] = _overdue_export_source
+
+
+class OverdueBoardView(SheetExportMixin, SingleTableMixin, FilterView):
     """Every overdue milestone the user may see; filter, sort, export (CSV, XLSX) in the table's
     order with its filters — streamed while the user waits, or beyond CBEC_EXPORT_INLINE_ROWS rows
     made in the background with progress and a notification."""
@@ -48,7 +57,7 @@ class OverdueBoardView(SingleTableMixin, FilterView):
     # The table paginates (and counts) once; a paginate_by here would make the list view count again.
     table_pagination = {"per_page": 50}
     paginator_class = CountCachedPaginator  # the count is remembered until the data changes
-    export_name = "overdue"
+    export_board = "overdue"
 
     def get_queryset(self):
         return overdue_milestones(self.request.user, as_of=timezone.localdate())
@@ -56,32 +65,13 @@ class OverdueBoardView(SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         return {"as_of": timezone.localdate()}
 
+    def export_params(self) -> dict:
+        return super().export_params() | {"as_of": str(timezone.localdate())}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["may_issue_notices"] = can_approve(self.request.user)
         return context
-
-    def render_to_response(self, context, **kwargs):
-        export = self.request.GET.get("_export")
-        if export not in exports.FORMATS:
-            return super().render_to_response(context, **kwargs)
-        table = context["table"]
-        if table.paginator.count > settings.CBEC_EXPORT_INLINE_ROWS:
-            params = {key: value for key, value in self.request.GET.items() if key != "_export"}
-            params |= {"as_of": str(table.as_of), "language": get_language() or settings.LANGUAGE_CODE}
-            exports.export_job_start(user=self.request.user, board=self.export_name, fmt=export, params=params)
-            messages.info(
-                self.request,
-                _(
-                    "%(rows)s rows: the export is being made in the background. "
-                    "You will get a notification when it is ready."
-                )
-                % {"rows": table.paginator.count},
-            )
-            return redirect("tasks_app:export_list")
-        return exports.streamed_export(
-            export, self.export_name, table.export_headers(), table.export_rows(table.data.data)
-        )
 
 
 @require_POST
@@ -105,7 +95,13 @@ def overdue_bulk_action(request):
     milestones = overdue_milestones(request.user, as_of=today).filter(pk__in=ticked).order_by("due_date", "id")
     if action != "notice":
         table = OverdueTable(milestones, as_of=today)
-        return exports.streamed_export(action, "overdue", table.export_headers(), table.export_rows(milestones))
+        spec = exports.Sheet(
+            name=_("Overdue milestones"),
+            headers=table.export_headers(),
+            rows=table.export_rows(milestones),
+            filters=_("%(n)d ticked rows") % {"n": len(ticked)},
+        )
+        return exports.streamed_export(action, spec)
     found = list(milestones)
     try:
         supervision_notices_issue(milestones=found, by=request.user, message=request.POST.get("message", ""))

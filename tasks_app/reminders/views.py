@@ -3,8 +3,32 @@
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2.paginators import LazyPaginator
+
+from tasks_app.exports import services as exports
+
+
+def _notification_sheet(notifications, request) -> exports.Sheet:
+    """The user's own notifications as a sheet, in the page's order (unread first, newest first)."""
+
+    def rows():
+        for notification in notifications.iterator(chunk_size=2000):
+            if notification.reminder_id:
+                kind = notification.reminder.get_kind_display()
+                if notification.reminder.level:
+                    kind = f"{kind} · {notification.reminder.level_label}"
+            else:
+                kind = _("Export")
+            yield [notification.created_at, kind, notification.text, notification.read_at]
+
+    return exports.Sheet(
+        name=_("Notifications"),
+        headers=[_("When"), _("Kind"), _("Message"), _("read")],
+        rows=rows(),
+        filters=_("Show unread only") if request.GET.get("unread") else "",
+    )
 
 
 def notification_list(request):
@@ -13,6 +37,8 @@ def notification_list(request):
     ).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")  # unread first, newest first
     if request.GET.get("unread"):
         notifications = notifications.filter(read_at__isnull=True)
+    if request.GET.get("_export") in exports.FORMATS:
+        return exports.streamed_export(request.GET["_export"], _notification_sheet(notifications, request))
     # No total: an office can have a million reminders, and the page only needs to know if more follow.
     page = LazyPaginator(notifications, 50).get_page(request.GET.get("page"))
     return render(

@@ -23,6 +23,7 @@ from departments.models import Department
 from tasks_app.core.form_actions import form_submit, service_perform
 from tasks_app.core.history import history_rows
 from tasks_app.core.paginators import CountCachedPaginator
+from tasks_app.exports.views import SheetExportMixin
 from tasks_app.plan.models import KeyTask
 from tasks_app.plan.permissions import (
     can_add_own_milestone,
@@ -30,7 +31,10 @@ from tasks_app.plan.permissions import (
     can_manage_task_milestones,
 )
 from tasks_app.plan.selectors import current_plan, plan_task_ids
-from tasks_app.workflow import services
+from tasks_app.workflow import (
+    milestone_sheet,  # noqa: F401 - registers the milestone export and import
+    services,
+)
 from tasks_app.workflow.filters import MilestoneFilter
 from tasks_app.workflow.forms import (
     CommentForm,
@@ -83,8 +87,11 @@ def _owner_choices(user, task: KeyTask, *, also_id: int | None = None):
     return Department.objects.filter(pk__in=ids).order_by("position", "code")
 
 
-class MilestoneListView(SingleTableMixin, FilterView):
-    """The milestones the user may see, with filters; a constant number of queries per page."""
+class MilestoneListView(SheetExportMixin, SingleTableMixin, FilterView):
+    """The milestones the user may see, with filters; a constant number of queries per page;
+    exports (CSV, XLSX) with the page's filters and sort, in the columns of the milestone import."""
+
+    export_board = "milestones"
 
     table_class = MilestoneTable
     filterset_class = MilestoneFilter

@@ -72,17 +72,19 @@ def test_the_xlsx_has_one_row_per_district_with_the_numbers_of_the_page(data, de
     on_page = {r.name: (r.rank, r.score) for r in page.context["result"].districts}
     response = client.get(reverse("tasks_app:assessment", kwargs={"period": "2024"}), {"_export": "xlsx"})
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    header, body = rows[0], rows[1:]
+    header, body = rows[1], rows[2:]  # a title row, the header, the rows
     assert len(body) == 10
     name_at, rank_at, score_at = header.index("板块"), header.index("排名"), header.index("得分")
-    assert {r[name_at]: (int(r[rank_at]), str(r[score_at])) for r in body} == on_page
+    assert {r[name_at]: (int(r[rank_at]), Decimal(str(r[score_at]))) for r in body} == {
+        name: (rank, Decimal(str(score))) for name, (rank, score) in on_page.items()
+    }
 
     departments = client.get(
         reverse("tasks_app:assessment", kwargs={"period": "2024"}), {"_export": "csv", "table": "departments"}
     )
-    lines = list(csv.reader(io.StringIO(departments.content.decode("utf-8"))))
+    lines = list(csv.reader(io.StringIO(b"".join(departments.streaming_content).decode("utf-8-sig"))))
     assert len(lines) == 1 + 22
 
 
@@ -108,7 +110,7 @@ def test_overdue_board_lists_filters_and_exports(suzhou_plan, demo_accounts):
     assert [(row[0], row[5]) for row in rows[1:]] == [("finance逾期", "30"), ("drc逾期", "3")]  # most overdue first
     filtered_export = client.get(reverse("tasks_app:overdue_board"), {"_export": "xlsx", "owner": "finance"})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(filtered_export.streaming_content))).active
-    assert [[cell.value for cell in row][:1] for row in sheet.iter_rows(min_row=2)] == [["finance逾期"]]
+    assert [[cell.value for cell in row][1:2] for row in sheet.iter_rows(min_row=3)] == [["finance逾期"]]
     assert (
         client_for(demo_accounts["liaison-qiaolian"])
         .get(reverse("tasks_app:overdue_board"))

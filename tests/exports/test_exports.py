@@ -62,8 +62,13 @@ def test_a_large_export_is_made_in_the_background_and_its_owner_notified(overdue
     download = supervisor.get(reverse("tasks_app:export_download", args=[job.pk]))
     assert download.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["finance逾期30天", "finance逾期12天"]
-    assert sheet.cell(1, 6).value == "逾期天数"
+    # A title row, the header, then the rows, each with its number first.
+    assert [row[:2] for row in sheet.iter_rows(min_row=3, values_only=True)] == [
+        (1, "finance逾期30天"),
+        (2, "finance逾期12天"),
+    ]
+    assert sheet.cell(2, 7).value == "逾期天数" and sheet.title == "逾期节点"
+    assert job.filename.startswith("逾期节点_") and "财政局" in sheet.cell(1, 1).value
 
     other = client_for(demo_accounts["leader"])
     assert other.get(reverse("tasks_app:export_download", args=[job.pk])).status_code == 404

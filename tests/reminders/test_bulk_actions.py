@@ -68,7 +68,8 @@ def test_others_may_not_send_notices_but_may_export_what_they_see(sample, role):
     export = client.post(reverse("tasks_app:overdue_bulk"), {"action": "xlsx", "pk": mine[:2] + theirs})
     assert export.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
-    titles = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    # Row 1 is the sheet's title, row 2 the headers; column A numbers the rows (exports/sheets.py).
+    titles = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True) if row[1]]
     expected = set(Milestone.objects.filter(pk__in=mine[:2]).values_list("title", flat=True))
     assert set(titles) >= expected
     leaked = set(Milestone.objects.filter(pk__in=theirs).values_list("title", flat=True)) - expected
