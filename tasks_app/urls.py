@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import tasks_app.core.url_converters  # noqa: F401  (registers <period:…> and <year:…>)
 from tasks_app.assessment import views as assessment_views
 from tasks_app.dashboards import calendar_feed, home, search, units
 from tasks_app.exports import views as export_views
@@ -40,9 +41,9 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
     path("assessment/", assessment_views.assessment_home, name="assessment_home"),
-    path("assessment/<str:period>/", assessment_views.assessment_page, name="assessment"),
-    path("assessment/<str:period>/notice/", assessment_views.assessment_notice, name="assessment_notice"),
-    path("assessment/<str:period>/publish/", assessment_views.assessment_publish_page, name="assessment_publish"),
+    path("assessment/<period:period>/", assessment_views.assessment_page, name="assessment"),
+    path("assessment/<period:period>/notice/", assessment_views.assessment_notice, name="assessment_notice"),
+    path("assessment/<period:period>/publish/", assessment_views.assessment_publish_page, name="assessment_publish"),
     path("overdue/", overdue_board.OverdueBoardView.as_view(), name="overdue_board"),
     path("exports/", export_views.export_list, name="export_list"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),

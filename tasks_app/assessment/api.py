@@ -104,7 +104,7 @@ def assessment_detail(request, period):
     return Response(assessment_visible_to(request.user, result).as_dict())
 
 
-@extend_schema(request=PublishSerializer, responses=OpenApiTypes.OBJECT)
+@extend_schema(request=PublishSerializer, responses={201: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 def assessment_publish_view(request, period):
     """Publish the period's results (通报): supervision office; once per period (409 after)."""

@@ -146,7 +146,7 @@ def milestone_reminders(request, pk: int):
     return Response(ReminderSerializer(reminders_for_milestone(milestone), many=True).data)
 
 
-@extend_schema(request=NoticeSerializer, responses=ReminderSerializer)
+@extend_schema(request=NoticeSerializer, responses={201: ReminderSerializer})
 @api_view(["POST"])
 def milestone_notices(request, pk: int):
     """`POST /milestones/{id}/notices/`: issue a manual 督办 notice (supervision office)."""
