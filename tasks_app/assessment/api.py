@@ -22,7 +22,7 @@ class IndicatorReportSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
     )
-    reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     period = serializers.RegexField(r"^[0-9]{4}(-Q[1-4])?$", max_length=7)
     value = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
 

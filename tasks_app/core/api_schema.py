@@ -7,7 +7,8 @@ tasks_app/core/request_guard.py, tasks_app/core/api_input.py):
 * 400 — the input is malformed: ``{"field": ["message", …]}`` naming each field or query parameter,
   ``non_field_errors`` for the body as a whole, or ``{"detail": "…"}`` when the JSON cannot be read;
 * 401 — no or an expired token; 403 — the caller sees the object but may not do this;
-* 404 — not found, or not visible to the caller; 409 — not valid in the object's current state
+* 404 — not found, or not visible to the caller; 415 — a body in a format the operation does not
+  read; 409 — not valid in the object's current state
   (a stale ``version``, a step that is not open now, a period already published).
 """
 
@@ -32,6 +33,7 @@ ERROR_RESPONSES = {
     "404": "Not found, or not visible to the caller.",
     "409": "Not valid in the object's current state (e.g. a stale version).",
 }
+WITH_BODY = {"415": "The body's content type is not one the operation reads (JSON, form or multipart)."}
 THROTTLED = {"429": "Too many failed sign-in attempts; the account is locked for a while."}
 OPERATIONS = ("get", "post", "put", "patch", "delete")
 
@@ -51,6 +53,8 @@ def document_error_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             extra = dict(ERROR_RESPONSES)
+            if "requestBody" in operation:
+                extra.update(WITH_BODY)
             if path.endswith("/auth/token/"):
                 extra.update(THROTTLED)
                 extra.pop("401"), extra.pop("403")

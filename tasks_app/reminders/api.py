@@ -93,7 +93,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 class ReminderSerializer(serializers.ModelSerializer):
     deliveries = DeliverySerializer(many=True, read_only=True)
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Reminder
