@@ -3,7 +3,8 @@
 What no view should have to think about, refused before any view runs:
 
 * a NUL byte in the path or in a query parameter (PostgreSQL refuses it inside a string literal,
-  so a lookup such as ``/departments/a%00b/`` or ``?owner=a%00b`` would otherwise end in a 500);
+  so a lookup such as ``/departments/a%00b/`` or ``?owner=a%00b`` would otherwise end in a 500),
+  or in a field of a form body (a user name the sign-in lockout would store: a page answers 400);
 * a paging parameter that is not a plain number or is out of range (``?offset=10^20``,
   ``?page=10^20``: the database cannot even represent the offset).
 
@@ -16,6 +17,7 @@ Request bodies are checked where they are parsed: tasks_app/core/api_input.py.""
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.core.paginator import InvalidPage
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -74,6 +76,23 @@ def request_problems(request) -> dict[str, list[str]]:
     return problems
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def form_problems(request) -> dict[str, list[str]]:
+    """NUL characters in the fields of a form body (urlencoded or multipart; not in uploaded files),
+    keyed by the field. JSON bodies are checked where the API parses them (core/api_input.py)."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.content_type.startswith(FORM_TYPES):
+        return {}
+    data = request.POST if request.method == "POST" else {}
+    nul = _("Null characters are not allowed.")
+    return {
+        name.replace("\x00", ""): [nul]
+        for name, values in data.lists()
+        if "\x00" in name or any("\x00" in value for value in values if isinstance(value, str))
+    }
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -84,6 +103,11 @@ class RequestGuardMiddleware:
             if is_api(request):
                 return JsonResponse(problems, status=400)
             raise Http404(_("The page was not found."))
+        problems = form_problems(request)
+        if problems:  # e.g. a user name with a NUL byte, which the sign-in lockout would store
+            if is_api(request):
+                return JsonResponse(problems, status=400)
+            raise BadRequest(_("Null characters are not allowed."))
         response = self.get_response(request)
         if response.status_code == 404 and is_api(request) and response.get("Content-Type", "").startswith("text/html"):
             # A path under /api/ that matches no endpoint (/api/v1/tasks/abc/): JSON like the rest.

@@ -95,6 +95,27 @@ def test_a_nul_character_in_a_json_value_is_a_400_naming_the_field(office):
     assert "owner" in response.json()
 
 
+@pytest.mark.parametrize("fmt", ["multipart", "urlencoded"])
+def test_a_nul_byte_in_a_form_field_of_the_token_request_is_a_400(demo_accounts, fmt):
+    """The sign-in lockout stores the user name it is given: on PostgreSQL a NUL in it was a 500."""
+    client = APIClient()
+    if fmt == "multipart":
+        response = client.post("/api/v1/auth/token/", {"username": "super\x00visor", "password": "x"})
+    else:
+        response = client.post(
+            "/api/v1/auth/token/",
+            "username=super%00visor&password=x",
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert response.status_code == 400
+    assert "username" in response.json()
+
+
+def test_a_nul_byte_in_the_sign_in_form_is_a_400(demo_accounts):
+    response = Client().post("/accounts/login/", {"username": "super\x00visor", "password": "x"})
+    assert response.status_code == 400
+
+
 def test_malformed_json_is_a_400(office):
     response = _post_json(office, "/api/v1/milestones/", '{"title": ')
     assert response.status_code == 400
