@@ -331,8 +331,8 @@ REST_FRAMEWORK = {
     # JSON bodies must be objects, not too deep, without NUL characters (tasks_app/core/api_input.py).
     "DEFAULT_PARSER_CLASSES": [
         "tasks_app.core.api_input.ObjectJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "tasks_app.core.api_input.CheckedFormParser",
+        "tasks_app.core.api_input.CheckedMultiPartParser",
     ],
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

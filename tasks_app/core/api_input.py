@@ -13,7 +13,7 @@ import re
 
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
@@ -76,3 +76,30 @@ class ObjectJSONParser(JSONParser):
         except (ValueError, RecursionError) as error:
             raise ParseError(_("JSON parse error - %(error)s") % {"error": error}) from None
         return checked_body(data)
+
+
+def _checked_form(data):
+    problems = {
+        name.replace("\x00", ""): [_("Null characters are not allowed.")]
+        for name, values in data.lists()
+        if "\x00" in name or any(isinstance(value, str) and "\x00" in value for value in values)
+    }
+    if problems:
+        raise ValidationError(problems)
+    return data
+
+
+class CheckedFormParser(FormParser):
+    """Form bodies of any method (a PATCH too): no NUL character in a field."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return _checked_form(super().parse(stream, media_type, parser_context))
+
+
+class CheckedMultiPartParser(MultiPartParser):
+    """Multipart bodies of any method: no NUL character in a field (uploaded files are checked by content)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        _checked_form(parsed.data)
+        return parsed

@@ -82,9 +82,11 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 def form_problems(request) -> dict[str, list[str]]:
     """NUL characters in the fields of a form body (urlencoded or multipart; not in uploaded files),
     keyed by the field. JSON bodies are checked where the API parses them (core/api_input.py)."""
-    if request.method not in ("POST", "PUT", "PATCH") or not request.content_type.startswith(FORM_TYPES):
+    # Django parses form bodies of POST only (a PATCH with a form body is left to REST framework's
+    # fields, which refuse NUL characters themselves).
+    if request.method != "POST" or not request.content_type.startswith(FORM_TYPES):
         return {}
-    data = request.POST if request.method == "POST" else {}
+    data = request.POST
     nul = _("Null characters are not allowed.")
     return {
         name.replace("\x00", ""): [nul]

@@ -111,6 +111,22 @@ def test_a_nul_byte_in_a_form_field_of_the_token_request_is_a_400(demo_accounts,
     assert "username" in response.json()
 
 
+def test_a_nul_byte_in_a_multipart_patch_is_a_400_naming_the_field(office, demo_accounts, suzhou_plan):
+    task = suzhou_plan.tasks.order_by("number").first()
+    owner = task.responsibilities.first().department
+    created = office.post(
+        "/api/v1/milestones/",
+        {"task": task.number, "owner": owner.code, "title": "NUL", "due_date": "2026-06-30"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    response = office.patch(
+        f"/api/v1/milestones/{created.json()['id']}/", {"version": "1", "owner": "cus\x00toms"}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "owner" in response.json()
+
+
 def test_a_nul_byte_in_the_sign_in_form_is_a_400(demo_accounts):
     response = Client().post("/accounts/login/", {"username": "super\x00visor", "password": "x"})
     assert response.status_code == 400
