@@ -89,7 +89,11 @@ MIDDLEWARE = [
     "cbec_tracker.middleware.PageLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cbec_tracker.middleware.ProductErrorPagesMiddleware",
+    # NUL bytes and out-of-range paging parameters: 400 in the API, 404 on a page (before any view).
+    "tasks_app.core.request_guard.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -327,7 +331,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # At most 500 rows a page; malformed or out-of-range paging parameters are a 400 (core/request_guard.py).
+    "DEFAULT_PAGINATION_CLASS": "tasks_app.core.api_pagination.BoundedLimitOffsetPagination",
+    # JSON bodies must be objects, not too deep, without NUL characters (tasks_app/core/api_input.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "tasks_app.core.api_input.ObjectJSONParser",
+        "tasks_app.core.api_input.CheckedFormParser",
+        "tasks_app.core.api_input.CheckedMultiPartParser",
+    ],
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "tasks_app.core.api_errors.api_exception_handler",
@@ -343,6 +354,11 @@ SPECTACULAR_SETTINGS = {
         "ImplementationStatusEnum": "tasks_app.models.ImplementationStatus",
         "DeliveryStatusEnum": "tasks_app.models.DeliveryStatus",
     },
+    # Every operation documents its 400/401/403/404/409 answers (tasks_app/core/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tasks_app.core.api_schema.document_error_responses",
+    ],
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
@@ -367,6 +383,22 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every asset is served from this site: no inline script or style, no eval, no framing (django-csp).
+# Behaviour lives in static/js/, looks in static/css/ (the templates carry neither).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: for the empty favicon (base.html)
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {

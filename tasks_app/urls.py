@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import tasks_app.core.url_converters  # noqa: F401  (registers <period:…> and <year:…>)
 from tasks_app.assessment import views as assessment_views
 from tasks_app.dashboards import calendar_feed, home, saved_filters, search, units
 from tasks_app.exports import import_views
@@ -66,11 +67,11 @@ urlpatterns = [
     path("assessment/", assessment_views.assessment_home, name="assessment_home"),
     path("assessment/targets/", assessment_views.targets_page, name="assessment_targets"),
     path("assessment/rubric/", assessment_views.rubric_page, name="assessment_rubric"),
-    path("assessment/<str:period>/", assessment_views.assessment_page, name="assessment"),
-    path("assessment/<str:period>/notice/", assessment_views.assessment_notice, name="assessment_notice"),
-    path("assessment/<str:period>/publish/", assessment_views.assessment_publish_page, name="assessment_publish"),
+    path("assessment/<period:period>/", assessment_views.assessment_page, name="assessment"),
+    path("assessment/<period:period>/notice/", assessment_views.assessment_notice, name="assessment_notice"),
+    path("assessment/<period:period>/publish/", assessment_views.assessment_publish_page, name="assessment_publish"),
     path(
-        "assessment/<str:period>/withdraw/", assessment_views.assessment_withdraw_page, name="assessment_withdraw"
+        "assessment/<period:period>/withdraw/", assessment_views.assessment_withdraw_page, name="assessment_withdraw"
     ),
     path("overdue/", overdue_board.OverdueBoardView.as_view(), name="overdue_board"),
     path("overdue/bulk/", overdue_board.overdue_bulk_action, name="overdue_bulk"),

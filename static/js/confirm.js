@@ -1,7 +1,7 @@
 // Asks before a step that cannot be taken back (publishing, withdrawing, bulk 督办): a button or link
 // with data-confirm="…" asks when clicked; a form with data-confirm asks when it is sent by a button
 // that does not ask itself. The question is the attribute's text, already in the reader's language.
-// [data-print] prints the page. No inline script anywhere (CSP).
+// No inline script anywhere (CSP); [data-print] is tracker.js's.
 (function () {
   "use strict";
   if (window.trackerConfirmInstalled) {
@@ -13,10 +13,6 @@
     if (target && target.tagName !== "FORM" && !window.confirm(target.getAttribute("data-confirm"))) {
       event.preventDefault();
       event.stopPropagation();
-      return;
-    }
-    if (event.target.closest("[data-print]")) {
-      window.print();
     }
   }, true);
   document.addEventListener("submit", function (event) {

@@ -23,7 +23,7 @@ class IndicatorReportSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
     )
-    reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     period = serializers.RegexField(r"^[0-9]{4}(-Q[1-4])?$", max_length=7)
     value = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
 
@@ -157,7 +157,7 @@ def assessment_publications(request, period):
     return Response({"period": str(period_), "versions": [_publication(p) for p in versions]})
 
 
-@extend_schema(request=PublishSerializer, responses=OpenApiTypes.OBJECT)
+@extend_schema(request=PublishSerializer, responses={201: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 def assessment_publish_view(request, period):
     """Publish the period's results (通报): supervision office. With a version in force, a

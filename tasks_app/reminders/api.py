@@ -106,7 +106,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 class ReminderSerializer(serializers.ModelSerializer):
     deliveries = DeliverySerializer(many=True, read_only=True)
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Reminder
@@ -159,7 +159,7 @@ def milestone_reminders(request, pk: int):
     return Response(ReminderSerializer(reminders_for_milestone(milestone), many=True).data)
 
 
-@extend_schema(request=NoticeSerializer, responses=ReminderSerializer)
+@extend_schema(request=NoticeSerializer, responses={201: ReminderSerializer})
 @api_view(["POST"])
 def milestone_notices(request, pk: int):
     """`POST /milestones/{id}/notices/`: issue a manual 督办 notice (supervision office)."""

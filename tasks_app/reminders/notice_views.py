@@ -9,7 +9,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from departments.models import Department
+from tasks_app.core.attachments import stored_file_response
 from tasks_app.core.form_actions import form_submit
 from tasks_app.core.forms import DateInput
 from tasks_app.core.people import person_label
@@ -240,4 +241,4 @@ def notice_reply_attachment(request, pk: int):
     reply = get_object_or_404(NoticeReply.objects.filter(notice__in=notices_visible_to(request.user)), pk=pk)
     if not reply.attachment:
         raise Http404(_("No attachment."))
-    return FileResponse(reply.attachment.open("rb"), as_attachment=True, filename=reply.attachment_name)
+    return stored_file_response(reply.attachment, reply.attachment_name)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from rest_framework.reverse import reverse
 
 from departments.models import Department, District
 from tasks_app.core.api_pagination import DueDateCursorPagination, NewestFirstCursorPagination
+from tasks_app.core.attachments import SERVED_TYPES, stored_file_response
 from tasks_app.core.errors import NotAllowed
 from tasks_app.core.people import person_label
 from tasks_app.core.validators import date_plausible
@@ -33,6 +33,9 @@ from tasks_app.workflow.permissions import (
     milestones_visible_to,
     progress_updates_visible_to,
 )
+
+# A stored file is served with the type its content shows (tasks_app/core/attachments.py).
+DOWNLOAD_RESPONSES = {(200, media_type): bytes for media_type in SERVED_TYPES}
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -419,13 +422,13 @@ class ProgressUpdateViewSet(
             attachment=data.get("attachment"),
         )
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=DOWNLOAD_RESPONSES)
     @action(detail=True, methods=["get"])
     def attachment(self, request, pk=None):
         update = self.get_object()
         if not update.attachment:
             raise NotFound("This update has no attachment.")
-        return FileResponse(update.attachment.open("rb"), as_attachment=True, filename=update.attachment_name)
+        return stored_file_response(update.attachment, update.attachment_name)
 
 
 class ImplementationFilter(filters.FilterSet):
@@ -479,15 +482,13 @@ class ImplementationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(self.get_serializer(implementation).data, status=status.HTTP_200_OK)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=DOWNLOAD_RESPONSES)
     @action(detail=True, methods=["get"])
     def evidence(self, request, pk=None):
         implementation = self.get_object()
         if not implementation.evidence:
             raise NotFound("No evidence file.")
-        return FileResponse(
-            implementation.evidence.open("rb"), as_attachment=True, filename=implementation.evidence_name
-        )
+        return stored_file_response(implementation.evidence, implementation.evidence_name)
 
 
 @extend_schema(request=LeadChangeSerializer, responses=KeyTaskDetailSerializer)

@@ -4,12 +4,13 @@ the supervision office's rejection, and the evidence file for those allowed."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks_app.core.attachments import stored_file_response
 from tasks_app.core.form_actions import form_submit
 from tasks_app.core.history import history_rows
 from tasks_app.plan.permissions import (
@@ -99,4 +100,4 @@ def implementation_evidence(request, pk: int):
     implementation = _visible_implementation(request.user, pk)
     if not implementation.evidence:
         raise Http404(_("No evidence file."))
-    return FileResponse(implementation.evidence.open("rb"), as_attachment=True, filename=implementation.evidence_name)
+    return stored_file_response(implementation.evidence, implementation.evidence_name)

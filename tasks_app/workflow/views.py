@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from departments.models import Department
+from tasks_app.core.attachments import stored_file_response
 from tasks_app.core.form_actions import form_submit, service_perform
 from tasks_app.core.history import history_rows
 from tasks_app.core.paginators import CountCachedPaginator
@@ -356,7 +357,7 @@ def progress_update_attachment(request, pk: int):
     update = get_object_or_404(progress_updates_visible_to(request.user), pk=pk)
     if not update.attachment:
         raise Http404(_("No attachment."))
-    return FileResponse(update.attachment.open("rb"), as_attachment=True, filename=update.attachment_name)
+    return stored_file_response(update.attachment, update.attachment_name)
 
 
 @require_POST
@@ -458,7 +459,7 @@ def completion_report_evidence(request, pk: int):
     )
     if not report.evidence:
         raise Http404(_("No attachment."))
-    return FileResponse(report.evidence.open("rb"), as_attachment=True, filename=report.evidence_name)
+    return stored_file_response(report.evidence, report.evidence_name)
 
 
 def extension_requests_page(request):
