@@ -3,8 +3,8 @@ changed password ends every token and session of the account."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models.signals import post_save, pre_save
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 

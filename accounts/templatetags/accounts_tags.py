@@ -4,6 +4,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.models import ActingRecord
 from tasks_app.core.people import person_label
 
@@ -31,3 +32,8 @@ def mark_stand_ins(history) -> str:
                 "for": "、".join(person_label(person) for person in persons),
             }
     return ""
+
+
+@register.simple_tag
+def is_office(user) -> bool:
+    return permissions.is_office(user)
