@@ -87,8 +87,8 @@ class MemberAddForm(forms.Form):
 
 class StandInForm(forms.Form):
     stand_in = PersonChoiceField(label=_("Stand-in"), queryset=None)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, person, **kwargs):
