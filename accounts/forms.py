@@ -85,10 +85,13 @@ class MemberAddForm(forms.Form):
         )
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the format <input type=date> reads
+
+
 class StandInForm(forms.Form):
     stand_in = PersonChoiceField(label=_("Stand-in"), queryset=None)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("Until (included)"), widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, person, **kwargs):
