@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.models import Department, District
+from departments.roles import LEADERSHIP_GROUP
 from tasks_app.core.people import person_label
 
 from . import permissions, selectors, services
@@ -124,7 +125,7 @@ def account_active(request, user_id, active):
     """Deactivate (or reactivate) an account: it can no longer sign in; its history stays."""
     _require_office(request)
     user = get_object_or_404(get_user_model(), pk=user_id)
-    if user.is_superuser or permissions.is_office(user):
+    if user.is_superuser or permissions.is_office(user) or user.groups.filter(name=LEADERSHIP_GROUP).exists():
         raise PermissionDenied(_("The office's own accounts are managed by the administrator."))
     try:
         if active:

@@ -650,6 +650,7 @@ PEOPLE_MATRIX = {
     "remove the officer of SIP": (remove_person("district", "sip", "district-sip"), row(OK, *[403] * 7)),
     "deactivate the customs liaison": (deactivate("liaison-customs"), row(OK, *[403] * 7)),
     "deactivate the office's own account": (deactivate("supervisor"), row(403, *[403] * 7)),
+    "deactivate the leader's account": (deactivate("leader"), row(403, *[403] * 7)),
     # A stand-in is a colleague of one's own unit: only 苏州海关 may name its colleague.
     "name customs' colleague as stand-in": (name_stand_in(DEPUTY), row(403, 403, 400, OK, 400, 400, 400, 400)),
     "name a liaison of another unit": (name_stand_in("liaison-amr"), row(403, 403, 400, 400, 400, 400, 400, 400)),

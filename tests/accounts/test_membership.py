@@ -146,9 +146,9 @@ def test_deactivating_keeps_the_history_readable(demo_accounts, customs_mileston
     assert liaison.is_active
 
 
-def test_the_office_cannot_deactivate_itself_or_an_administrator(demo_accounts):
+def test_the_office_cannot_deactivate_itself_the_leadership_or_an_administrator(demo_accounts):
     office = signed_in(demo_accounts["supervisor"])
-    for username in ("supervisor", "admin"):
+    for username in ("supervisor", "admin", "leader"):
         url = reverse("accounts:account_deactivate", kwargs={"user_id": demo_accounts[username].pk})
         assert office.post(url).status_code == 403
         demo_accounts[username].refresh_from_db()
