@@ -47,3 +47,54 @@ class ProfileForm(forms.ModelForm):
         if commit:
             profile.save()
         return profile
+
+
+# --- the units' people and stand-ins -----------------------------------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by name and unit, never by login name."""
+
+    def label_from_instance(self, obj):
+        from tasks_app.core.people import person_label
+
+        return person_label(obj)
+
+
+class MemberAddForm(forms.Form):
+    KIND_MEMBER = "member"
+    KIND_COLLEAGUE = "colleague"
+
+    user = PersonChoiceField(label=_("Account"), queryset=None)
+    kind = forms.ChoiceField(
+        label=_("As"),
+        choices=[
+            (KIND_MEMBER, _("liaison / officer (the unit's access)")),
+            (KIND_COLLEAGUE, _("colleague (no access; may be named a stand-in)")),
+        ],
+        initial=KIND_MEMBER,
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        members = selectors.unit_members(group).values("pk")
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(is_active=True).exclude(pk__in=members).order_by("first_name", "username")
+        )
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the format <input type=date> reads
+
+
+class StandInForm(forms.Form):
+    stand_in = PersonChoiceField(label=_("Stand-in"), queryset=None)
+    start = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("Until (included)"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stand_in"].queryset = selectors.eligible_stand_ins(person)
+        self.fields["start"].initial = selectors.today()

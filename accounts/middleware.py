@@ -10,7 +10,8 @@ from . import services
 class SessionActivityMiddleware:
     """Ends a signed-in session idle for SESSION_IDLE_MINUTES, records activity (at most once a
     minute: it pushes the session's expiry on and updates "last seen" in the session list), and sets
-    the account's language cookie after a sign-in. Goes right after AuthenticationMiddleware."""
+    the account's language cookie after a sign-in; once a day per session it brings the account's
+    stand-in groups up to date (services.reconcile_stand_ins). Goes right after AuthenticationMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,8 +23,11 @@ class SessionActivityMiddleware:
             if not isinstance(last, int) or now - last > settings.SESSION_IDLE_MINUTES * 60:
                 # Idle too long (or a session from before activity was recorded): sign in again.
                 logout(request)
-            elif now - last >= services.TOUCH_EVERY_SECONDS:
-                services.touch_session(request, timezone.now())
+            else:
+                if now - last >= services.TOUCH_EVERY_SECONDS:
+                    services.touch_session(request, timezone.now())
+                # A stand-in that began or ended since this session last checked takes effect now.
+                services.reconcile_session_day(request, request.user)
         response = self.get_response(request)
         language = getattr(request, "cbec_language", None)
         if language:

@@ -779,3 +779,193 @@ def test_a_lead_made_in_the_admin_inline_gets_the_lead_rights(world, demo_accoun
     create_web, _create_api = create_milestone("amr")
     assert _answer("web", create_web(customs, world)) == OK  # the new lead creates for another department
     assert create_web(commerce, world).status_code == 403  # the former lead no longer does
+
+
+# --- the units' people (the supervision office's pages) and stand-ins (accounts) -----------------
+# Access belongs to a unit's group: the office adds and removes people on /accounts/members/…, a
+# liaison names a colleague of the unit as stand-in on /accounts/stand-ins/. Pages only (no API).
+
+DEPUTY = "customs-deputy"  # a colleague of 苏州海关 without access of their own
+
+
+@pytest.fixture
+def people_world(world, demo_accounts):
+    from django.contrib.auth import get_user_model
+
+    from accounts import services as accounts_services
+
+    deputy = get_user_model().objects.create_user(DEPUTY, password="cbec-demo-2026", first_name="海关副联络员")
+    customs = Department.objects.get(code="customs")
+    accounts_services.colleague_add(group=customs.group, user=deputy, by=demo_accounts["supervisor"])
+    later = timezone.localdate() + dt.timedelta(days=10)
+    upcoming = accounts_services.stand_in_name(
+        person=demo_accounts["liaison-customs"], stand_in=deputy, start=later, end=later, by=deputy
+    )
+    world.upcoming_stand_in_id = upcoming.pk
+    return world
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def see_people(kind, code):
+    def web(client, world):
+        return client.get(reverse("accounts:members_unit", kwargs={"kind": kind, "code": code}))
+
+    return web
+
+
+def add_person(kind, code, username, as_="member"):
+    def web(client, world):
+        url = reverse("accounts:members_unit", kwargs={"kind": kind, "code": code})
+        return client.post(url, {"user": _user(username).pk, "kind": as_})
+
+    return web
+
+
+def remove_person(kind, code, username):
+    def web(client, world):
+        kwargs = {"kind": kind, "code": code, "user_id": _user(username).pk}
+        return client.post(reverse("accounts:members_remove", kwargs=kwargs))
+
+    return web
+
+
+def deactivate(username):
+    def web(client, world):
+        return client.post(reverse("accounts:account_deactivate", kwargs={"user_id": _user(username).pk}))
+
+    return web
+
+
+def name_stand_in(username):
+    def web(client, world):
+        today = timezone.localdate()
+        end = today + dt.timedelta(days=2)
+        body = {"stand_in": _user(username).pk, "start": today.isoformat(), "end": end.isoformat()}
+        return client.post(reverse("accounts:stand_ins"), body)
+
+    return web
+
+
+def end_stand_in():
+    def web(client, world):
+        return client.post(reverse("accounts:stand_in_cancel", kwargs={"pk": world.upcoming_stand_in_id}))
+
+    return web
+
+
+#                                       supervisor leader commerce customs amr  qiaolian sip  gusu
+PEOPLE_MATRIX = {
+    "see the people of customs": (see_people("department", "customs"), row(OK, 403, 403, 403, 403, 403, 403, 403)),
+    "see the people of an unknown unit": (see_people("department", "nowhere"), row(404, *[403] * 7)),
+    "add a liaison to customs": (add_person("department", "customs", DEPUTY), row(OK, *[403] * 7)),
+    "add a colleague to amr": (add_person("department", "amr", DEPUTY, "colleague"), row(OK, *[403] * 7)),
+    "add a liaison twice": (add_person("department", "customs", "liaison-customs"), row(400, *[403] * 7)),
+    "remove the liaison of customs": (remove_person("department", "customs", "liaison-customs"), row(OK, *[403] * 7)),
+    "remove someone not of the unit": (remove_person("department", "customs", "liaison-amr"), row(404, *[403] * 7)),
+    "add an officer to SIP": (add_person("district", "sip", DEPUTY), row(OK, *[403] * 7)),
+    "remove the officer of SIP": (remove_person("district", "sip", "district-sip"), row(OK, *[403] * 7)),
+    "deactivate the customs liaison": (deactivate("liaison-customs"), row(OK, *[403] * 7)),
+    "deactivate the office's own account": (deactivate("supervisor"), row(403, *[403] * 7)),
+    "deactivate the leader's account": (deactivate("leader"), row(403, *[403] * 7)),
+    # A stand-in is a colleague of one's own unit: only 苏州海关 may name its colleague.
+    "name customs' colleague as stand-in": (name_stand_in(DEPUTY), row(403, 403, 400, OK, 400, 400, 400, 400)),
+    "name a liaison of another unit": (name_stand_in("liaison-amr"), row(403, 403, 400, 400, 400, 400, 400, 400)),
+    # The person, the stand-in and the office may end it; nobody else sees it.
+    "end customs' upcoming stand-in": (end_stand_in(), row(OK, 404, 404, OK, 404, 404, 404, 404)),
+}
+PEOPLE_CASES = [(action, role) for action in PEOPLE_MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("action", "role"), PEOPLE_CASES, ids=[f"{a} | {r}" for a, r in PEOPLE_CASES])
+def test_people_matrix(people_world, demo_accounts, action, role):
+    web, expected = PEOPLE_MATRIX[action]
+    response = web(_client("web", demo_accounts[role]), people_world)
+    assert _answer("web", response) == expected[role], getattr(response, "content", b"")[:300]
+
+
+@pytest.mark.parametrize("channel", ["web", "api"])
+def test_a_person_removed_by_the_office_page_loses_the_units_access_at_once(world, demo_accounts, channel):
+    """No stale rows: the next request of the removed liaison answers as an outsider's (市侨办's)."""
+    office = _client("web", demo_accounts["supervisor"])
+    customs = _client(channel, demo_accounts["liaison-customs"])
+    checks = ["view planned milestone of SIP", "create milestone for customs", "start planned milestone"]
+    (web, api), expected = MATRIX[checks[0]]
+    assert _answer(channel, (web if channel == "web" else api)(customs, world)) == expected["liaison-customs"] == OK
+    remove = remove_person("department", "customs", "liaison-customs")
+    assert remove(office, world).status_code == 302
+    for name in checks:
+        (web, api), expected = MATRIX[name]
+        call = web if channel == "web" else api
+        assert _answer(channel, call(customs, world)) == expected["liaison-qiaolian"], name
+
+
+# The stand-in (苏州海关's colleague, no access of its own) for the liaison of 苏州海关: during the
+# stand-in it answers every row of the matrix as 苏州海关 does; before it starts, after it ends and
+# once it is ended early it answers as an outsider to task 5 (市侨办) does.
+STAND_IN_STATES = {
+    "during": (0, 2, False),  # (first day from today, days, ended early)
+    "after it ended": (0, 0, False),  # today only; the request comes the next day
+    "before it starts": (1, 2, False),
+    "ended early": (0, 2, True),
+}
+STAND_IN_CASES = [
+    (action, state, channel)
+    for action in MATRIX
+    for state in ("during", "after it ended")
+    for channel in ("web", "api")
+]
+STAND_IN_CASES += [
+    (action, state, "web")
+    for action in ("view planned milestone of SIP", "start planned milestone", "create milestone for customs")
+    for state in ("before it starts", "ended early")
+]
+
+
+@pytest.mark.parametrize(
+    ("action", "state", "channel"), STAND_IN_CASES, ids=[f"{a} | {s} | {c}" for a, s, c in STAND_IN_CASES]
+)
+def test_stand_in_matrix(people_world, demo_accounts, monkeypatch, action, state, channel):
+    from django.apps import apps
+
+    from accounts import selectors as accounts_selectors
+    from accounts import services as accounts_services
+    from accounts.models import ActingRecord, StandIn
+
+    StandIn.objects.all().delete()  # the upcoming one of the fixture: not needed here
+    liaison, deputy = demo_accounts["liaison-customs"], _user(DEPUTY)
+    first_day, days, ended_early = STAND_IN_STATES[state]
+    start = timezone.localdate() + dt.timedelta(days=first_day)
+    stand_in = accounts_services.stand_in_name(
+        person=liaison, stand_in=deputy, start=start, end=start + dt.timedelta(days=days), by=liaison
+    )
+    if ended_early:
+        accounts_services.stand_in_cancel(stand_in=stand_in, by=liaison)
+    if state == "after it ended":
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        monkeypatch.setattr(accounts_selectors, "today", lambda: tomorrow)
+        if channel == "api":
+            accounts_services.reconcile_stand_ins()  # the nightly command: the API has no session
+    (web, api), expected = MATRIX[action]
+    call = web if channel == "web" else api
+    response = call(_client(channel, deputy), people_world)
+    as_whom = "liaison-customs" if state == "during" else "liaison-qiaolian"
+    answer = expected[as_whom]
+    if state != "during" and action.startswith("import a sheet"):
+        # A liaison of another unit may import and has the row refused (400); the colleague without
+        # any unit of their own may not import at all.
+        answer = 403
+    assert _answer(channel, response) == answer, getattr(response, "content", b"")[:300]
+    # Everything the stand-in changed is recorded "by the stand-in for the liaison".
+    written = sum(
+        model.objects.filter(history_user=deputy).count()
+        for model in apps.get_models()
+        if model.__name__.startswith("Historical") and hasattr(model, "history_user")
+    )
+    assert ActingRecord.objects.filter(stand_in=deputy, person=liaison).count() == written
+    if state != "during":
+        assert written == 0
