@@ -77,18 +77,18 @@ def fan_out_batch(cursor, ids: list[int], now: dt.datetime, mark_fanned_out: boo
         [now, *audience_params, True],
     )
     notifications = max(cursor.rowcount, 0)
-    delivery_columns = "reminder_id, channel, target, status, attempts, last_error"
+    delivery_columns = "reminder_id, channel, target, status, attempts, last_error, recipient_id, body, claim_token"
     notified, notified_params = _among("n.reminder_id", ids)
     cursor.execute(
         f"INSERT INTO {quoted_table(Delivery)} ({delivery_columns}) "  # noqa: S608
-        f"SELECT DISTINCT n.reminder_id, %s, u.email, %s, 0, '' FROM {quoted_table(Notification)} n "
+        f"SELECT DISTINCT n.reminder_id, %s, u.email, %s, 0, '', u.id, '', '' FROM {quoted_table(Notification)} n "
         f"JOIN {quoted_table(user_model)} u ON u.id = n.recipient_id "
         f"WHERE {notified} AND u.email <> '' ON CONFLICT DO NOTHING",
         [DeliveryChannel.EMAIL, DeliveryStatus.PENDING, *notified_params],
     )
     cursor.execute(
         f"INSERT INTO {quoted_table(Delivery)} ({delivery_columns}) "  # noqa: S608
-        f"SELECT r.id, %s, d.webhook_url, %s, 0, '' FROM {reminders} r "
+        f"SELECT r.id, %s, d.webhook_url, %s, 0, '', NULL, '', '' FROM {reminders} r "
         f"JOIN {departments} d ON d.id = r.department_id "
         f"WHERE {batch} AND d.webhook_url <> '' AND r.kind <> %s ON CONFLICT DO NOTHING",
         [DeliveryChannel.WEBHOOK, DeliveryStatus.PENDING, *batch_params, ReminderKind.ESCALATION],

@@ -72,14 +72,19 @@ def _milestone_candidates(queryset, kind: str, occurrence_prefix: str, level: in
     )
 
 
+MAX_LEVEL = 32767  # Reminder.level is a PositiveSmallIntegerField
+
+
 def _escalation_level(as_of: dt.date, every: int) -> RawSQL:
     """Whole periods of ``every`` days between the milestone's due date and ``as_of``."""
     column = f"{quoted_table(Milestone)}.{connection.ops.quote_name('due_date')}"
+    # Capped to what the level column holds: a due date of year 1026 (a typing slip) is a level past
+    # 32,767, which once stopped every scan ("smallint out of range").
     if connection.vendor == "postgresql":
-        sql = f"((%s::date - {column}) / %s)"
+        sql = f"LEAST((%s::date - {column}) / %s, %s)"
     else:
-        sql = f"CAST((julianday(%s) - julianday({column})) / %s AS INTEGER)"
-    return RawSQL(sql, (as_of.isoformat(), every), output_field=IntegerField())  # noqa: S611 - names and parameters only
+        sql = f"MIN(CAST((julianday(%s) - julianday({column})) / %s AS INTEGER), %s)"
+    return RawSQL(sql, (as_of.isoformat(), every, MAX_LEVEL), output_field=IntegerField())  # noqa: S611
 
 
 def due_candidates(as_of: dt.date) -> list[Candidates]:
@@ -211,10 +216,13 @@ def _insert_new(
     return max(cursor.rowcount, 0), []
 
 
-def reminders_create(as_of: dt.date) -> tuple[dict[str, int], int]:
+def reminders_create(as_of: dt.date, errors: list[str] | None = None) -> tuple[dict[str, int], int]:
     """Insert every reminder due on ``as_of`` with its notifications and deliveries, one transaction
     per kind and window. Returns how many reminders were new, by kind, and the number of
-    notifications created."""
+    notifications created.
+
+    Each kind and window is isolated: one that fails (a bad row, a lost connection) is rolled back,
+    logged and named in ``errors``, and the others go on; the next scan writes what it missed."""
     now = timezone.now()
     # Without INSERT … RETURNING (SQLite before 3.35) the new ids are unknown: such reminders are
     # written unflagged and fanned out by ``fan_out.reminders_fan_out``.
@@ -225,12 +233,20 @@ def reminders_create(as_of: dt.date) -> tuple[dict[str, int], int]:
     # compares the candidates with the reminders that exist in one hash join (a second scan of a
     # million milestones takes seconds) rather than one index probe per milestone.
     for candidates in due_candidates(as_of):
-        with transaction.atomic(), connection.cursor() as cursor:
-            count, new_ids = _insert_new(cursor, candidates, as_of, now, fanned_out=together)
-            created[candidates.kind] = created.get(candidates.kind, 0) + count
-            for start in range(0, len(new_ids), fan_out.FAN_OUT_BATCH):
-                batch = new_ids[start : start + fan_out.FAN_OUT_BATCH]
-                notifications += fan_out.fan_out_batch(cursor, batch, now, mark_fanned_out=False)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                count, new_ids = _insert_new(cursor, candidates, as_of, now, fanned_out=together)
+                made = 0
+                for start in range(0, len(new_ids), fan_out.FAN_OUT_BATCH):
+                    batch = new_ids[start : start + fan_out.FAN_OUT_BATCH]
+                    made += fan_out.fan_out_batch(cursor, batch, now, mark_fanned_out=False)
+        except Exception as error:  # one kind's failure must not stop the others
+            logger.exception("reminder scan %s: the %s reminders failed", as_of, candidates.kind)
+            if errors is not None:
+                errors.append(f"{candidates.kind}: {type(error).__name__}: {str(error)[:300]}")
+            continue
+        created[candidates.kind] = created.get(candidates.kind, 0) + count
+        notifications += made
     return created, notifications
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.dispatch import receiver
@@ -14,10 +16,12 @@ from tasks_app.core.errors import NotAllowed
 from tasks_app.exports.services import export_finished
 from tasks_app.reminders import fan_out
 from tasks_app.reminders.delivery import deliver_pending
-from tasks_app.reminders.models import Notification, Reminder, ReminderKind
+from tasks_app.reminders.models import Notification, Reminder, ReminderKind, ScanRun
 from tasks_app.reminders.scan import reminders_create, reminders_due_count
 from tasks_app.workflow.models import Milestone
 from tasks_app.workflow.permissions import can_approve
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,12 +33,17 @@ class ScanResult:
     notifications: int = 0
     sent: int = 0
     failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    skipped: str = ""  # why nothing was done (a non-working day)
 
     def lines(self) -> list[str]:
         rows = list(self.examples)
         rows += [
             f"{ReminderKind(kind).label}: {count}" for kind, count in sorted(self.created_by_kind.items()) if count
         ]
+        rows += [f"error: {error}" for error in self.errors]
+        if self.skipped:
+            rows.append(f"{self.as_of}: {self.skipped}")
         rows.append(
             f"{self.as_of}: {self.created} new reminders, {self.notifications} notifications, "
             f"{self.sent} deliveries sent, {self.failed} failed"
@@ -50,13 +59,33 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
         result.created_by_kind, result.examples = reminders_due_count(as_of)
         result.created = sum(result.created_by_kind.values())
         return result
-    result.created_by_kind, result.notifications = reminders_create(as_of)
+    run, _created = ScanRun.objects.get_or_create(as_of=as_of, defaults={"started_at": timezone.now()})
+    result.created_by_kind, result.notifications = reminders_create(as_of, result.errors)
     result.created = sum(result.created_by_kind.values())
     # Whatever was written without its notifications (a database without RETURNING, an older version).
-    _late_reminders, late_notifications = fan_out.reminders_fan_out()
-    result.notifications += late_notifications
+    try:
+        _late_reminders, late_notifications = fan_out.reminders_fan_out()
+        result.notifications += late_notifications
+    except Exception as error:  # logged; the next scan fans them out
+        logger.exception("reminder scan %s: the late fan-out failed", as_of)
+        result.errors.append(f"fan-out: {type(error).__name__}: {str(error)[:300]}")
+    ScanRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), errors="\n".join(result.errors))
     result.sent, result.failed = deliver_pending()
     return result
+
+
+def reminders_catch_up(now: dt.datetime | None = None) -> dt.date | None:
+    """Run today's scan if its hour has passed and it has not finished (a killed worker, a message
+    lost in the broker). Returns the day scanned, or None."""
+    now = timezone.localtime(now)
+    today = now.date()
+    if now.hour < settings.CBEC_REMINDER_HOUR:
+        return None
+    if ScanRun.objects.filter(as_of=today, finished_at__isnull=False).exists():
+        return None
+    logger.warning("reminder scan %s had not finished: running it again", today)
+    reminders_scan(as_of=today)
+    return today
 
 
 @transaction.atomic

@@ -17,7 +17,6 @@ from cbec_tracker.celery import app as celery_app
 from departments.models import Department
 from tasks_app.exports.models import ExportJob, ExportStatus
 from tasks_app.plan.models import KeyTask
-from tasks_app.reminders import delivery
 from tasks_app.reminders.models import Delivery, DeliveryStatus, Notification, Reminder
 from tasks_app.reminders.tasks import deliver_reminders, scan_reminders
 from tasks_app.workflow.services import milestone_create, milestone_transition
@@ -96,9 +95,7 @@ def test_the_worker_runs_the_scan_and_duplicate_messages_send_nothing_twice(over
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_scan_with_more_deliveries_than_a_batch_delivers_them_all(
-    overdue_milestone, demo_accounts, worker, monkeypatch
-):
+def test_a_scan_with_more_deliveries_than_a_batch_delivers_them_all(overdue_milestone, demo_accounts, worker, settings):
 
     for number in range(3):
         milestone_create(
@@ -108,7 +105,7 @@ def test_a_scan_with_more_deliveries_than_a_batch_delivers_them_all(
             due_date=DUE,
             by=demo_accounts["supervisor"],
         )
-    monkeypatch.setattr(delivery, "DELIVERY_BATCH", 3)  # the worker runs in this process
+    settings.CBEC_DELIVERY_BATCH = 3  # the worker runs in this process
     scan_reminders.delay(str(DUE + dt.timedelta(days=8)))
     # 4 milestones × (overdue: 2 addresses + escalation: 2) = 16 e-mails: the scan sends a batch of
     # 3, then delivery tasks follow one another until none is left.
