@@ -17,9 +17,10 @@ from tasks_app.exports.services import export_finished
 from tasks_app.reminders import fan_out
 from tasks_app.reminders.delivery import deliver_pending
 from tasks_app.reminders.models import Notification, Reminder, ReminderKind, ScanRun
-from tasks_app.reminders.scan import reminders_create, reminders_due_count
+from tasks_app.reminders.scan import reminders_create, reminders_due_count, working_days_mode
 from tasks_app.workflow.models import Milestone
 from tasks_app.workflow.permissions import can_approve
+from workdays import calendar as workcal
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class ScanResult:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     skipped: str = ""  # why nothing was done (a non-working day)
+    calendar_missing: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         rows = list(self.examples)
@@ -42,6 +44,7 @@ class ScanResult:
             f"{ReminderKind(kind).label}: {count}" for kind, count in sorted(self.created_by_kind.items()) if count
         ]
         rows += [f"error: {error}" for error in self.errors]
+        rows += [f"the working-day calendar of {year} has not been entered" for year in self.calendar_missing]
         if self.skipped:
             rows.append(f"{self.as_of}: {self.skipped}")
         rows.append(
@@ -55,6 +58,15 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
     """Find, fan out and deliver everything due on ``as_of`` (default: today in Asia/Shanghai)."""
     as_of = as_of or timezone.localdate()
     result = ScanResult(as_of=as_of)
+    if working_days_mode():
+        result.calendar_missing = calendar_missing(as_of)
+        if result.calendar_missing:
+            logger.warning("the working-day calendar of %s has not been entered", result.calendar_missing)
+        if not workcal.is_working_day(as_of):
+            # Nothing is sent on a day off; what falls due is sent on the next working day, whose
+            # scan finds it (windows and overdue counts are in working days).
+            result.skipped = f"not a working day: nothing sent (next working day {workcal.next_working_day(as_of)})"
+            return result
     if dry_run:
         result.created_by_kind, result.examples = reminders_due_count(as_of)
         result.created = sum(result.created_by_kind.values())
@@ -74,12 +86,21 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
     return result
 
 
+def calendar_missing(as_of: dt.date) -> list[int]:
+    """The years near ``as_of`` whose working-day calendar nobody has entered: this year, and next
+    year from November on (the State Council announces it in the autumn)."""
+    years = [as_of.year] + ([as_of.year + 1] if as_of.month >= 11 else [])
+    return workcal.missing_years(years)
+
+
 def reminders_catch_up(now: dt.datetime | None = None) -> dt.date | None:
     """Run today's scan if its hour has passed and it has not finished (a killed worker, a message
     lost in the broker). Returns the day scanned, or None."""
     now = timezone.localtime(now)
     today = now.date()
     if now.hour < settings.CBEC_REMINDER_HOUR:
+        return None
+    if working_days_mode() and not workcal.is_working_day(today):
         return None
     if ScanRun.objects.filter(as_of=today, finished_at__isnull=False).exists():
         return None

@@ -24,6 +24,14 @@ from tasks_app.workflow.services import milestone_create, milestone_transition
 DUE = dt.date(2026, 3, 10)
 
 
+@pytest.fixture(autouse=True)
+def _calendar_days(settings):
+    """These tests pin the calendar-day rules (7 and 1 days before, escalation every 7 days); the
+    working-day rules are tested in test_working_days.py."""
+    settings.REMINDER_DAYS_ARE_WORKING_DAYS = False
+
+
+
 def wait_until(condition, timeout=30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

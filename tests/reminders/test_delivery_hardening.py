@@ -40,6 +40,14 @@ REPO = Path(__file__).resolve().parents[2]
 DUE = dt.date(2026, 3, 10)
 
 
+@pytest.fixture(autouse=True)
+def _calendar_days(settings):
+    """These tests pin the calendar-day rules (7 and 1 days before, escalation every 7 days); the
+    working-day rules are tested in test_working_days.py."""
+    settings.REMINDER_DAYS_ARE_WORKING_DAYS = False
+
+
+
 class SlowPeer:
     """A group robot that records each post when it arrives, then takes ``delay`` seconds to answer."""
 
