@@ -37,6 +37,7 @@ class ScanResult:
     errors: list[str] = field(default_factory=list)
     skipped: str = ""  # why nothing was done (a non-working day)
     calendar_missing: list[int] = field(default_factory=list)
+    digests: int = 0
 
     def lines(self) -> list[str]:
         rows = list(self.examples)
@@ -49,7 +50,7 @@ class ScanResult:
             rows.append(f"{self.as_of}: {self.skipped}")
         rows.append(
             f"{self.as_of}: {self.created} new reminders, {self.notifications} notifications, "
-            f"{self.sent} deliveries sent, {self.failed} failed"
+            f"{self.digests} daily digests, {self.sent} deliveries sent, {self.failed} failed"
         )
         return rows
 
@@ -81,6 +82,11 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
     except Exception as error:  # logged; the next scan fans them out
         logger.exception("reminder scan %s: the late fan-out failed", as_of)
         result.errors.append(f"fan-out: {type(error).__name__}: {str(error)[:300]}")
+    try:
+        result.digests = fan_out.digests_create(as_of, calendar_missing=result.calendar_missing)
+    except Exception as error:  # logged; the catch-up beat or the next scan makes them
+        logger.exception("reminder scan %s: the daily digests failed", as_of)
+        result.errors.append(f"digests: {type(error).__name__}: {str(error)[:300]}")
     ScanRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), errors="\n".join(result.errors))
     result.sent, result.failed = deliver_pending()
     return result

@@ -31,7 +31,6 @@ def _calendar_days(settings):
     settings.REMINDER_DAYS_ARE_WORKING_DAYS = False
 
 
-
 def wait_until(condition, timeout=30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -94,12 +93,14 @@ def test_the_worker_runs_the_scan_and_duplicate_messages_send_nothing_twice(over
     # overdue → 市交通局 and the office; escalation → the lead 市商务局 and the office
     assert Notification.objects.filter(reminder__milestone=overdue_milestone).count() == 4
     addresses = sorted(m.to[0] for m in mail.outbox if "海外仓清单" in m.body)
+    # The liaisons immediately; the office (daily digest by default) one e-mail with both reminders.
     assert addresses == [
         "liaison-commerce@example.gov.cn",
         "liaison-transport@example.gov.cn",
         "supervisor@example.gov.cn",
-        "supervisor@example.gov.cn",
     ]
+    (digest,) = [m for m in mail.outbox if m.to == ["supervisor@example.gov.cn"]]
+    assert "逾期 (1)" in digest.body and "(1)" in digest.body and digest.body.count("海外仓清单") == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -115,10 +116,10 @@ def test_a_scan_with_more_deliveries_than_a_batch_delivers_them_all(overdue_mile
         )
     settings.CBEC_DELIVERY_BATCH = 3  # the worker runs in this process
     scan_reminders.delay(str(DUE + dt.timedelta(days=8)))
-    # 4 milestones × (overdue: 2 addresses + escalation: 2) = 16 e-mails: the scan sends a batch of
+    # 4 milestones × (overdue: 1 address + escalation: 1) + the office's digest = 9 e-mails: the scan sends a batch of
     # 3, then delivery tasks follow one another until none is left.
-    assert wait_until(lambda: Delivery.objects.count() == 16 and all_delivered())
-    assert len(mail.outbox) == 16
+    assert wait_until(lambda: Delivery.objects.count() == 9 and all_delivered())
+    assert len(mail.outbox) == 9
 
 
 @pytest.mark.django_db(transaction=True)
@@ -165,6 +166,7 @@ def test_two_scans_at_once_in_threads_record_each_reminder_once(overdue_mileston
     assert errors == []
     assert Reminder.objects.filter(milestone=overdue_milestone).count() == 1
     assert Notification.objects.filter(reminder__milestone=overdue_milestone).count() == 2
+    # the liaison at once, the office in its digest: one e-mail each
     assert sorted(m.to[0] for m in mail.outbox) == ["liaison-transport@example.gov.cn", "supervisor@example.gov.cn"]
 
 
@@ -193,4 +195,5 @@ def test_with_the_broker_down_pages_still_work_and_the_next_scan_delivers(overdu
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"):
         deliver_reminders.delay()
         assert wait_until(lambda: not notice.deliveries.exclude(status=DeliveryStatus.SENT).exists())
-    assert len([m for m in mail.outbox if "请尽快报送" in m.body]) == 3
+    # the two liaisons at once; the office reads its own notice in the next digest
+    assert len([m for m in mail.outbox if "请尽快报送" in m.body]) == 2

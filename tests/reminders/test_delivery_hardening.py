@@ -47,7 +47,6 @@ def _calendar_days(settings):
     settings.REMINDER_DAYS_ARE_WORKING_DAYS = False
 
 
-
 class SlowPeer:
     """A group robot that records each post when it arrives, then takes ``delay`` seconds to answer."""
 

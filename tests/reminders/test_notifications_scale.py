@@ -16,7 +16,6 @@ def _calendar_days(settings):
     settings.REMINDER_DAYS_ARE_WORKING_DAYS = False
 
 
-
 @pytest.fixture
 def inbox(demo_accounts):
     user = demo_accounts["liaison-customs"]
