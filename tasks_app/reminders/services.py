@@ -72,7 +72,8 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
         result.created_by_kind, result.examples = reminders_due_count(as_of)
         result.created = sum(result.created_by_kind.values())
         return result
-    run, _created = ScanRun.objects.get_or_create(as_of=as_of, defaults={"started_at": timezone.now()})
+    # Race-free whoever runs first (a duplicated beat, the catch-up), and no INSERT … RETURNING needed.
+    ScanRun.objects.bulk_create([ScanRun(as_of=as_of, started_at=timezone.now())], ignore_conflicts=True)
     result.created_by_kind, result.notifications = reminders_create(as_of, result.errors)
     result.created = sum(result.created_by_kind.values())
     # Whatever was written without its notifications (a database without RETURNING, an older version).
@@ -87,7 +88,7 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
     except Exception as error:  # logged; the catch-up beat or the next scan makes them
         logger.exception("reminder scan %s: the daily digests failed", as_of)
         result.errors.append(f"digests: {type(error).__name__}: {str(error)[:300]}")
-    ScanRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), errors="\n".join(result.errors))
+    ScanRun.objects.filter(as_of=as_of).update(finished_at=timezone.now(), errors="\n".join(result.errors))
     result.sent, result.failed = deliver_pending()
     return result
 
