@@ -85,9 +85,12 @@ def measure_scans() -> dict[str, float]:
     from django.db import transaction
 
     from tasks_app.reminders.services import reminders_scan
+    from workdays import calendar as workcal
 
-    today = timezone.localdate()
-    reminders_scan(as_of=today - dt.timedelta(days=1))
+    # Scans run on working days (a scan on a day off sends nothing): today is the next working day,
+    # yesterday the working day before it, a week late five working days after it.
+    today = workcal.next_working_day(timezone.localdate())
+    reminders_scan(as_of=workcal.add_working_days(today, -1))
     figures = {}
     for name in SCANS[:2]:
         started = time.perf_counter()
@@ -98,9 +101,10 @@ def measure_scans() -> dict[str, float]:
             f"{result.notifications:,} notifications, {result.sent:,} sent",
             flush=True,
         )
+    emails_per_day(today)
     with transaction.atomic():
         started = time.perf_counter()
-        result = reminders_scan(as_of=today + dt.timedelta(days=7))
+        result = reminders_scan(as_of=workcal.add_working_days(today, 5))
         name = SCANS[2]
         figures[name] = (time.perf_counter() - started) * 1000
         print(
@@ -110,6 +114,21 @@ def measure_scans() -> dict[str, float]:
         )
         transaction.set_rollback(True)
     return figures
+
+
+def emails_per_day(day: dt.date) -> tuple[int, int]:
+    """The e-mails of one day's scan: before digests (one per reminder per person with an address)
+    and with them (per reminder only for those who chose "immediate", plus one digest per person
+    who chose the daily digest: by default the supervision office and leadership)."""
+    from tasks_app.reminders.models import Delivery, Notification
+
+    before = Notification.objects.filter(reminder__as_of=day).exclude(recipient__email="").count()
+    after = (
+        Delivery.objects.filter(channel="email", reminder__as_of=day).count()
+        + Delivery.objects.filter(channel="email", digest_day=day).count()
+    )
+    print(f"  e-mails for the day's scan: {before:,} one per reminder, {after:,} with daily digests", flush=True)
+    return before, after
 
 
 def grow_to(scale: int, updates: int) -> float:

@@ -273,8 +273,21 @@ CBEC_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("CBEC_DELIVERY_MAX_ATTEMPTS", "5
 CBEC_EXPORT_INLINE_ROWS = int(os.environ.get("CBEC_EXPORT_INLINE_ROWS", "5000"))
 # Sheets of more rows than this are imported by a worker, with progress (tasks_app/exports/imports.py).
 CBEC_IMPORT_INLINE_ROWS = int(os.environ.get("CBEC_IMPORT_INLINE_ROWS", "1000"))
-CBEC_DELIVERY_CLAIM_MINUTES = 10
-CBEC_WEBHOOK_TIMEOUT_SECONDS = 5
+CBEC_DELIVERY_CLAIM_MINUTES = 10  # unused since delivery leases (CBEC_DELIVERY_LEASE_SECONDS); kept for old .env files
+CBEC_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("CBEC_WEBHOOK_TIMEOUT_SECONDS", "5"))
+# Delivery (tasks_app/reminders/delivery.py): messages per claimed batch, and the claim's lease
+# (never less than the batch can take at its timeouts plus a minute); at most once per message.
+CBEC_DELIVERY_BATCH = int(os.environ.get("CBEC_DELIVERY_BATCH", "20"))
+CBEC_DELIVERY_LEASE_SECONDS = int(os.environ.get("CBEC_DELIVERY_LEASE_SECONDS", "0"))
+CBEC_DELIVERY_LEASE_MARGIN_SECONDS = float(os.environ.get("CBEC_DELIVERY_LEASE_MARGIN_SECONDS", "60"))
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+CBEC_REMINDER_HOUR = int(os.environ.get("CBEC_REMINDER_HOUR", "8"))
+# Links in e-mails and digests point here.
+CBEC_SITE_URL = os.environ.get("CBEC_SITE_URL", "http://localhost:8000").rstrip("/")
+CELERY_BEAT_SCHEDULE["catch up an interrupted reminder scan"] = {
+    "task": "tasks_app.tasks.catch_up_reminders",
+    "schedule": crontab(minute="*/30"),
+}
 
 # Working days (workdays app): offsets before a due date for "due soon", days of grace before a
 # milestone is overdue, escalation every N days overdue; with REMINDER_DAYS_ARE_WORKING_DAYS these

@@ -19,6 +19,7 @@ from tasks_app.plan.models import Implementation, KeyTask, ResponsibilityRole
 from tasks_app.reminders.services import reminders_scan
 from tasks_app.workflow import services
 from tasks_app.workflow.models import Milestone
+from workdays import calendar as workcal
 
 SAMPLE_MARK = "〔示例〕"
 STEPS = ["制定工作方案", "召开专题推进会", "完成企业摸底调研", "出台配套政策措施", "形成阶段性成果报告", "组织评估验收"]
@@ -118,7 +119,8 @@ def seed_sample(*, today: dt.date | None = None) -> dict:
         )
 
     _sample_figures()
-    scan = reminders_scan(as_of=today)
+    # The latest working day: a scan on a day off sends nothing (tasks_app.reminders, working days).
+    scan = reminders_scan(as_of=today if workcal.is_working_day(today) else workcal.add_working_days(today, -1))
     return {"created": True, **counts, "reminders": scan.created}
 
 

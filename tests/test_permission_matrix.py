@@ -29,6 +29,7 @@ from tasks_app.workflow.services import (
     progress_update_create,
     task_lead_change,
 )
+from workdays.calendar import next_working_day
 
 OK = "ok"
 ROLES = [
@@ -179,7 +180,8 @@ def transition(name, action, note="说明"):
 def create_milestone(owner_code):
     def web(client, world):
         owner = Department.objects.get(code=owner_code)
-        due = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+        # A working day: a day off would first be answered with a warning (workflow/forms.py).
+        due = next_working_day(timezone.localdate() + dt.timedelta(days=20)).isoformat()
         url = reverse("tasks_app:milestone_create", kwargs={"number": world.task.number})
         return client.post(
             url, {"title": "新节点", "owner": owner.pk, "due_date": due, "district": "", "description": ""}

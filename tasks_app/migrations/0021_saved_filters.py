@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks_app', '0018_milestone_imports'),
+        ('tasks_app', '0019_delivery_digests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

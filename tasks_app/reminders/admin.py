@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tasks_app.reminders.models import Delivery, Notice, NoticeReply, Notification, Reminder
+from tasks_app.reminders.models import Delivery, Notice, NoticeReply, Notification, Reminder, ScanRun
 
 
 class DeliveryInline(admin.TabularInline):
@@ -27,9 +27,15 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["reminder", "channel", "target", "status", "attempts", "sent_at"]
+    list_display = ["reminder", "recipient", "digest_day", "channel", "target", "status", "attempts", "sent_at"]
     list_filter = ["channel", "status"]
-    raw_id_fields = ["reminder"]
+    raw_id_fields = ["reminder", "recipient"]
+
+
+@admin.register(ScanRun)
+class ScanRunAdmin(admin.ModelAdmin):
+    list_display = ["as_of", "started_at", "finished_at"]
+    readonly_fields = ["as_of", "started_at", "finished_at", "errors"]
 
 
 @admin.register(Notice)

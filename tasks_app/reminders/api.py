@@ -99,9 +99,25 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
+    """A delivery's channel and outcome. Its target (an e-mail address, a group robot's URL with its
+    secret key, a 企业微信 / 钉钉 account) and the transport's error text are for the supervision
+    office only: for anyone else both are null."""
+
+    target = serializers.SerializerMethodField()
+    last_error = serializers.SerializerMethodField()
+
     class Meta:
         model = Delivery
         fields = ["channel", "target", "status", "attempts", "last_error", "sent_at"]
+
+    def _office(self) -> bool:
+        return bool(self.context.get("office"))
+
+    def get_target(self, delivery) -> str | None:
+        return delivery.target if self._office() else None
+
+    def get_last_error(self, delivery) -> str | None:
+        return delivery.last_error if self._office() else None
 
 
 class ReminderSerializer(serializers.ModelSerializer):
@@ -154,9 +170,10 @@ def milestone_reminders(request, pk: int):
     """`GET /milestones/{id}/reminders/`: every reminder of the milestone, its escalation level and
     deliveries (the departments of the task and the offices)."""
     milestone = _visible_milestone(request.user, pk)
-    if not (can_approve(request.user) or can_see_task_records(request.user, milestone.task)):
+    office = can_approve(request.user)
+    if not (office or can_see_task_records(request.user, milestone.task)):
         raise NotAllowed("The reminders are for the departments of the task and the offices.")
-    return Response(ReminderSerializer(reminders_for_milestone(milestone), many=True).data)
+    return Response(ReminderSerializer(reminders_for_milestone(milestone), many=True, context={"office": office}).data)
 
 
 @extend_schema(request=NoticeSerializer, responses={201: ReminderSerializer})
@@ -169,7 +186,8 @@ def milestone_notices(request, pk: int):
     reminder = supervision_notice_issue(
         milestone=milestone, by=request.user, message=serializer.validated_data["message"]
     )
-    return Response(ReminderSerializer(reminder).data, status=status.HTTP_201_CREATED)
+    office = can_approve(request.user)
+    return Response(ReminderSerializer(reminder, context={"office": office}).data, status=status.HTTP_201_CREATED)
 
 
 class NoticeReplySerializer(serializers.ModelSerializer):

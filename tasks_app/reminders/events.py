@@ -3,8 +3,9 @@
 Each event is recorded once as a reminder of kind ``event`` (subject, "code@key") — the same unique
 constraint that makes the scan's reminders exactly-once: a retried or raced step carries the same
 key and the copy is dropped. The event gives one in-app notification to each person concerned (and
-never to the person who acted), an e-mail to each of them with an address, and one post to each
-concerned department's group webhook; the existing delivery worker sends them after the commit."""
+never to the person who acted), a message on each channel they chose to hear of things at once on
+(a daily digest picks up the rest), and one post to each concerned department's group webhook;
+the existing delivery worker sends them after the commit."""
 
 from __future__ import annotations
 
@@ -86,11 +87,7 @@ def event_record(event: str, *, subject: str, key: str, task, by, milestone=None
     Notification.objects.bulk_create(
         [Notification(recipient=person, reminder=reminder) for person in recipients], ignore_conflicts=True
     )
-    deliveries = [
-        Delivery(reminder=reminder, channel=DeliveryChannel.EMAIL, target=person.email)
-        for person in recipients
-        if person.email
-    ]
+    deliveries = _personal_deliveries(reminder, recipients)
     deliveries += [
         Delivery(reminder=reminder, channel=DeliveryChannel.WEBHOOK, target=unit.webhook_url)
         for unit in units
@@ -102,6 +99,31 @@ def event_record(event: str, *, subject: str, key: str, task, by, milestone=None
 
         transaction.on_commit(enqueue_delivery)
     return reminder
+
+
+def _personal_deliveries(reminder, recipients) -> list[Delivery]:
+    """A message now on each channel a person chose "immediate" for (e-mail, 企业微信, 钉钉), as the
+    scan's fan-out does; "daily" gets it in their digest from the notification, "off" nothing."""
+    from tasks_app.reminders.fan_out import _individual_channels, immediate_people
+
+    ids = [person.pk for person in recipients]
+    deliveries = []
+    for channel, column, _table in _individual_channels():
+        now_ids = set(immediate_people(ids, channel))
+        if not now_ids:
+            continue
+        if column == "email":
+            targets = {person.pk: person.email for person in recipients}
+        else:
+            from accounts.models import Profile
+
+            targets = dict(Profile.objects.filter(user_id__in=now_ids).values_list("user_id", column))
+        deliveries += [
+            Delivery(reminder=reminder, channel=channel, target=targets[uid], recipient_id=uid)
+            for uid in sorted(now_ids)
+            if targets.get(uid)
+        ]
+    return deliveries
 
 
 @receiver(workflow_event, dispatch_uid="reminders-workflow-event")

@@ -276,6 +276,8 @@ class Notification(models.Model):
 class DeliveryChannel(models.TextChoices):
     EMAIL = "email", _("e-mail")
     WEBHOOK = "webhook", _("webhook")
+    WECOM = "wecom", _("WeCom")
+    DINGTALK = "dingtalk", _("DingTalk")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -283,14 +285,37 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    # The worker was lost while this message was being handed over: it may or may not have gone out.
+    # It is not sent again (at most once); the supervision office sees it on the reminder.
+    UNCERTAIN = "uncertain", _("perhaps sent (worker lost)")
 
 
 class Delivery(models.Model):
-    """A reminder sent over one channel to one target (an address, a department's webhook)."""
+    """A message over one channel to one target (an address, a department's webhook, a person's
+    企业微信 / 钉钉 account): one reminder, or a person's daily digest (``digest_day`` set, ``body``
+    frozen when the digest was made, no reminder)."""
 
     reminder = models.ForeignKey(  # indexed by the unique constraint, which starts with it
-        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="deliveries", db_index=False
+        Reminder,
+        verbose_name=_("reminder"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
+        null=True,
+        blank=True,
     )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    digest_day = models.DateField(_("digest of"), null=True, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    window_end = models.DateTimeField(_("covers notifications until"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
     target = models.CharField(_("target"), max_length=500)
     status = models.CharField(
@@ -299,6 +324,10 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # The batch that holds the claim, and when it started handing this message over: the fence that
+    # keeps two workers from sending one message (tasks_app.reminders.delivery).
+    claim_token = models.CharField(_("claim"), max_length=32, blank=True)
+    started_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
@@ -307,6 +336,11 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(fields=["reminder", "channel", "target"], name="delivery_once_per_target"),
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "digest_day"],
+                name="digest_once_per_person_day",
+                condition=Q(digest_day__isnull=False),
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="delivery_open", condition=~Q(status="sent"))]
 
@@ -390,3 +424,21 @@ class NoticeReply(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class ScanRun(models.Model):
+    """One day's reminder scan: started, finished. A scan whose worker was killed is left unfinished,
+    and the catch-up beat (``tasks_app.tasks.catch_up_reminders``) runs it again."""
+
+    as_of = models.DateField(_("scan date"), unique=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    errors = models.TextField(_("errors"), blank=True)
+
+    class Meta:
+        ordering = ["-as_of"]
+        verbose_name = _("reminder scan")
+        verbose_name_plural = _("reminder scans")
+
+    def __str__(self) -> str:
+        return f"{self.as_of}: {'done' if self.finished_at else 'unfinished'}"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     DateField,
     DateTimeField,
@@ -16,6 +17,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
@@ -26,6 +28,8 @@ from tasks_app.plan.models import TaskResponsibility
 from tasks_app.reminders import fan_out
 from tasks_app.reminders.models import Reminder, ReminderKind
 from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate
+from workdays import calendar as workcal
+from workdays.conf import settings_values
 
 logger = logging.getLogger(__name__)
 
@@ -72,18 +76,45 @@ def _milestone_candidates(queryset, kind: str, occurrence_prefix: str, level: in
     )
 
 
+MAX_LEVEL = 32767  # Reminder.level is a PositiveSmallIntegerField
+
+
 def _escalation_level(as_of: dt.date, every: int) -> RawSQL:
     """Whole periods of ``every`` days between the milestone's due date and ``as_of``."""
     column = f"{quoted_table(Milestone)}.{connection.ops.quote_name('due_date')}"
+    # Capped to what the level column holds: a due date of year 1026 (a typing slip) is a level past
+    # 32,767, which once stopped every scan ("smallint out of range").
     if connection.vendor == "postgresql":
-        sql = f"((%s::date - {column}) / %s)"
+        sql = f"LEAST((%s::date - {column}) / %s, %s)"
     else:
-        sql = f"CAST((julianday(%s) - julianday({column})) / %s AS INTEGER)"
-    return RawSQL(sql, (as_of.isoformat(), every), output_field=IntegerField())  # noqa: S611 - names and parameters only
+        sql = f"MIN(CAST((julianday(%s) - julianday({column})) / %s AS INTEGER), %s)"
+    return RawSQL(sql, (as_of.isoformat(), every, MAX_LEVEL), output_field=IntegerField())  # noqa: S611
+
+
+def working_days_mode() -> bool:
+    """Whether the reminder rules count working days of the Chinese calendar (the WORKDAYS_* settings,
+    read and checked by ``workdays.settings_values``) or calendar days (CBEC_REMINDER_DUE_SOON_DAYS,
+    CBEC_ESCALATION_EVERY_DAYS: the rules before the working-day calendar)."""
+    return settings_values().reminder_days_are_working_days
+
+
+def _escalation_candidates(escalated, level) -> Candidates:
+    return Candidates(
+        kind=ReminderKind.ESCALATION,
+        source=escalated,
+        subject=Concat(Value("milestone:"), Cast("id", output_field=CharField())),
+        occurrence=Concat(Value("L"), Cast(level, output_field=CharField()), Value("@"), _date_text("due_date")),
+        milestone=F("id"),
+        task=F("task_id"),
+        department=F("owner_id"),
+        level=level,
+    )
 
 
 def due_candidates(as_of: dt.date) -> list[Candidates]:
     """Every set of reminders due on ``as_of`` (existing ones included: the database drops copies)."""
+    if working_days_mode():
+        return _working_day_candidates(as_of) + _monthly_candidates(as_of)
     found = []
     # Due soon: the tightest window that applies. A scan that missed the 7-day mark still warns,
     # but once the 1-day mark is reached only that one is sent.
@@ -108,20 +139,72 @@ def due_candidates(as_of: dt.date) -> list[Candidates]:
     # each with its own look-up of what exists (a plan three years long has 150 levels).
     every = settings.CBEC_ESCALATION_EVERY_DAYS
     escalated = overdue.filter(due_date__lte=as_of - dt.timedelta(days=every))
-    level = _escalation_level(as_of, every)
-    found.append(
-        Candidates(
-            kind=ReminderKind.ESCALATION,
-            source=escalated,
-            subject=Concat(Value("milestone:"), Cast("id", output_field=CharField())),
-            occurrence=Concat(Value("L"), Cast(level, output_field=CharField()), Value("@"), _date_text("due_date")),
-            milestone=F("id"),
-            task=F("task_id"),
-            department=F("owner_id"),
-            level=level,
-        )
-    )
+    found.append(_escalation_candidates(escalated, _escalation_level(as_of, every)))
     found += _monthly_candidates(as_of)
+    return found
+
+
+# Escalation levels worked out one by one in working days; a milestone overdue by more (ten years at
+# one level a week) gets the level after the last.
+WORKING_LEVEL_STEPS = 520
+
+
+def _working_days_back(as_of: dt.date, count: int) -> list[dt.date]:
+    """The ``count`` latest working days up to ``as_of`` (``as_of`` first when it is one)."""
+    days = [as_of] if workcal.is_working_day(as_of) else [workcal.add_working_days(as_of, -1)]
+    while len(days) < count:
+        days.append(workcal.add_working_days(days[-1], -1))
+    return days
+
+
+def _working_day_candidates(as_of: dt.date) -> list[Candidates]:
+    """The due-soon, overdue and escalation sets in working days (workdays.calendar).
+
+    * due soon, offset N: at most N working days left, i.e. working days in (as_of, due] ≤ N — the
+      due dates up to the day before the (N+1)-th working day after ``as_of``; the tightest window
+      applies, as with calendar days;
+    * overdue after G working days of grace (WORKDAYS_OVERDUE_GRACE): more than G working days in
+      (due, as_of];
+    * escalation level L once L × WORKDAYS_ESCALATION_INTERVAL working days have passed since the
+      due date (counted from the due date, grace or not).
+    """
+    rules = settings_values()
+    found = []
+    lower = as_of
+    for offset in sorted(rules.due_soon_offsets):
+        upper = workcal.add_working_days(as_of, offset + 1) - dt.timedelta(days=1)
+        found.append(
+            _milestone_candidates(
+                Milestone.objects.filter(status__in=NOT_YET_SUBMITTED, due_date__gte=lower, due_date__lte=upper),
+                ReminderKind.DUE_SOON,
+                f"w{offset}@",
+            )
+        )
+        lower = upper + dt.timedelta(days=1)
+    interval = rules.escalation_interval
+    back = _working_days_back(as_of, max(rules.overdue_grace + 1, interval + 1))
+    overdue = Milestone.objects.filter(status__in=OPEN, due_date__lt=back[rules.overdue_grace])
+    found.append(_milestone_candidates(overdue, ReminderKind.OVERDUE, "overdue@"))
+    # Level ≥ L when working days in (due, as_of] ≥ L × interval, i.e. due before the (L×interval)-th
+    # latest working day. One CASE over the thresholds the oldest open milestone needs.
+    open_overdue = Milestone.objects.filter(status__in=OPEN, due_date__lt=back[interval - 1])
+    oldest = open_overdue.order_by("due_date").values_list("due_date", flat=True).first()
+    if oldest is None:
+        return found
+    days = _working_days_back(as_of, 2 * interval)
+    whens = []
+    level = 1
+    while True:
+        need = (level + 1) * interval
+        while len(days) < need:
+            days.append(workcal.add_working_days(days[-1], -1))
+        threshold = days[need - 1]
+        whens.append(When(due_date__gte=threshold, then=Value(level)))
+        if threshold <= oldest or level >= WORKING_LEVEL_STEPS:
+            break
+        level += 1
+    expression = Case(*whens, default=Value(min(level + 1, MAX_LEVEL)), output_field=IntegerField())
+    found.append(_escalation_candidates(open_overdue, expression))
     return found
 
 
@@ -211,10 +294,13 @@ def _insert_new(
     return max(cursor.rowcount, 0), []
 
 
-def reminders_create(as_of: dt.date) -> tuple[dict[str, int], int]:
+def reminders_create(as_of: dt.date, errors: list[str] | None = None) -> tuple[dict[str, int], int]:
     """Insert every reminder due on ``as_of`` with its notifications and deliveries, one transaction
     per kind and window. Returns how many reminders were new, by kind, and the number of
-    notifications created."""
+    notifications created.
+
+    Each kind and window is isolated: one that fails (a bad row, a lost connection) is rolled back,
+    logged and named in ``errors``, and the others go on; the next scan writes what it missed."""
     now = timezone.now()
     # Without INSERT … RETURNING (SQLite before 3.35) the new ids are unknown: such reminders are
     # written unflagged and fanned out by ``fan_out.reminders_fan_out``.
@@ -225,12 +311,20 @@ def reminders_create(as_of: dt.date) -> tuple[dict[str, int], int]:
     # compares the candidates with the reminders that exist in one hash join (a second scan of a
     # million milestones takes seconds) rather than one index probe per milestone.
     for candidates in due_candidates(as_of):
-        with transaction.atomic(), connection.cursor() as cursor:
-            count, new_ids = _insert_new(cursor, candidates, as_of, now, fanned_out=together)
-            created[candidates.kind] = created.get(candidates.kind, 0) + count
-            for start in range(0, len(new_ids), fan_out.FAN_OUT_BATCH):
-                batch = new_ids[start : start + fan_out.FAN_OUT_BATCH]
-                notifications += fan_out.fan_out_batch(cursor, batch, now, mark_fanned_out=False)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                count, new_ids = _insert_new(cursor, candidates, as_of, now, fanned_out=together)
+                made = 0
+                for start in range(0, len(new_ids), fan_out.FAN_OUT_BATCH):
+                    batch = new_ids[start : start + fan_out.FAN_OUT_BATCH]
+                    made += fan_out.fan_out_batch(cursor, batch, now, mark_fanned_out=False)
+        except Exception as error:  # one kind's failure must not stop the others
+            logger.exception("reminder scan %s: the %s reminders failed", as_of, candidates.kind)
+            if errors is not None:
+                errors.append(f"{candidates.kind}: {type(error).__name__}: {str(error)[:300]}")
+            continue
+        created[candidates.kind] = created.get(candidates.kind, 0) + count
+        notifications += made
     return created, notifications
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.dispatch import receiver
@@ -25,10 +27,15 @@ from tasks_app.reminders.models import (
     Notification,
     Reminder,
     ReminderKind,
+    ScanRun,
 )
-from tasks_app.reminders.scan import reminders_create, reminders_due_count
+from tasks_app.reminders.scan import reminders_create, reminders_due_count, working_days_mode
 from tasks_app.workflow.models import Milestone
 from tasks_app.workflow.permissions import can_approve, can_work_on
+from workdays import calendar as workcal
+
+logger = logging.getLogger(__name__)
+
 
 
 @dataclass
@@ -40,15 +47,23 @@ class ScanResult:
     notifications: int = 0
     sent: int = 0
     failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    skipped: str = ""  # why nothing was done (a non-working day)
+    calendar_missing: list[int] = field(default_factory=list)
+    digests: int = 0
 
     def lines(self) -> list[str]:
         rows = list(self.examples)
         rows += [
             f"{ReminderKind(kind).label}: {count}" for kind, count in sorted(self.created_by_kind.items()) if count
         ]
+        rows += [f"error: {error}" for error in self.errors]
+        rows += [f"the working-day calendar of {year} has not been entered" for year in self.calendar_missing]
+        if self.skipped:
+            rows.append(f"{self.as_of}: {self.skipped}")
         rows.append(
             f"{self.as_of}: {self.created} new reminders, {self.notifications} notifications, "
-            f"{self.sent} deliveries sent, {self.failed} failed"
+            f"{self.digests} daily digests, {self.sent} deliveries sent, {self.failed} failed"
         )
         return rows
 
@@ -57,18 +72,49 @@ def reminders_scan(*, as_of: dt.date | None = None, dry_run: bool = False) -> Sc
     """Find, fan out and deliver everything due on ``as_of`` (default: today in Asia/Shanghai)."""
     as_of = as_of or timezone.localdate()
     result = ScanResult(as_of=as_of)
+    if working_days_mode():
+        result.calendar_missing = calendar_missing(as_of)
+        if result.calendar_missing:
+            logger.warning("the working-day calendar of %s has not been entered", result.calendar_missing)
+        if not workcal.is_working_day(as_of):
+            # Nothing is sent on a day off; what falls due is sent on the next working day, whose
+            # scan finds it (windows and overdue counts are in working days).
+            result.skipped = f"not a working day: nothing sent (next working day {workcal.next_working_day(as_of)})"
+            return result
     if dry_run:
         result.created_by_kind, result.examples = reminders_due_count(as_of)
         result.created = sum(result.created_by_kind.values())
         return result
     before = Reminder.all_kinds.order_by("-id").values_list("id", flat=True).first() or 0
-    result.created_by_kind, result.notifications = reminders_create(as_of)
+    # Race-free whoever runs first (a duplicated beat, the catch-up), and no INSERT … RETURNING needed.
+    ScanRun.objects.bulk_create([ScanRun(as_of=as_of, started_at=timezone.now())], ignore_conflicts=True)
+    result.created_by_kind, result.notifications = reminders_create(as_of, result.errors)
     result.created = sum(result.created_by_kind.values())
     # Whatever was written without its notifications (a database without RETURNING, an older version).
-    _late_reminders, late_notifications = fan_out.reminders_fan_out()
-    result.notifications += late_notifications
-    escalation_webhooks_add(after_id=before)
-    result.created += notices_overdue_escalate(as_of)
+    try:
+        _late_reminders, late_notifications = fan_out.reminders_fan_out()
+        result.notifications += late_notifications
+    except Exception as error:  # logged; the next scan fans them out
+        logger.exception("reminder scan %s: the late fan-out failed", as_of)
+        result.errors.append(f"fan-out: {type(error).__name__}: {str(error)[:300]}")
+    # Escalations to the lead's and owner's group robots, and notices unanswered past their reply
+    # date: each step on its own, so one failure leaves the rest of the scan done.
+    try:
+        escalation_webhooks_add(after_id=before)
+    except Exception as error:  # logged; the next scan's escalations go out as usual
+        logger.exception("reminder scan %s: the escalation webhooks failed", as_of)
+        result.errors.append(f"escalation webhooks: {type(error).__name__}: {str(error)[:300]}")
+    try:
+        result.created += notices_overdue_escalate(as_of)
+    except Exception as error:  # logged; the next scan tells them (the key is the reply date)
+        logger.exception("reminder scan %s: overdue notices failed", as_of)
+        result.errors.append(f"overdue notices: {type(error).__name__}: {str(error)[:300]}")
+    try:
+        result.digests = fan_out.digests_create(as_of, calendar_missing=result.calendar_missing)
+    except Exception as error:  # logged; the catch-up beat or the next scan makes them
+        logger.exception("reminder scan %s: the daily digests failed", as_of)
+        result.errors.append(f"digests: {type(error).__name__}: {str(error)[:300]}")
+    ScanRun.objects.filter(as_of=as_of).update(finished_at=timezone.now(), errors="\n".join(result.errors))
     result.sent, result.failed = deliver_pending()
     return result
 
@@ -125,6 +171,29 @@ def notice_reply_due_default(today=None) -> dt.date:
     from django.conf import settings
 
     return (today or timezone.localdate()) + dt.timedelta(days=settings.CBEC_NOTICE_REPLY_DAYS)
+
+
+def calendar_missing(as_of: dt.date) -> list[int]:
+    """The years near ``as_of`` whose working-day calendar nobody has entered: this year, and next
+    year from November on (the State Council announces it in the autumn)."""
+    years = [as_of.year] + ([as_of.year + 1] if as_of.month >= 11 else [])
+    return workcal.missing_years(years)
+
+
+def reminders_catch_up(now: dt.datetime | None = None) -> dt.date | None:
+    """Run today's scan if its hour has passed and it has not finished (a killed worker, a message
+    lost in the broker). Returns the day scanned, or None."""
+    now = timezone.localtime(now)
+    today = now.date()
+    if now.hour < settings.CBEC_REMINDER_HOUR:
+        return None
+    if working_days_mode() and not workcal.is_working_day(today):
+        return None
+    if ScanRun.objects.filter(as_of=today, finished_at__isnull=False).exists():
+        return None
+    logger.warning("reminder scan %s had not finished: running it again", today)
+    reminders_scan(as_of=today)
+    return today
 
 
 @transaction.atomic

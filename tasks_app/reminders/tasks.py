@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 
 from tasks_app.reminders import delivery
-from tasks_app.reminders.services import enqueue_delivery, reminders_scan
+from tasks_app.reminders.services import enqueue_delivery, reminders_catch_up, reminders_scan
 
 
 @shared_task(name="tasks_app.tasks.scan_reminders")
@@ -23,9 +23,17 @@ def deliver_reminders() -> dict:
     return {"sent": sent, "failed": failed}
 
 
+@shared_task(name="tasks_app.tasks.catch_up_reminders")
+def catch_up_reminders() -> dict:
+    """Every half hour: today's scan again if it has not finished (its worker was killed, its
+    message lost in the broker) — the scan is idempotent, so a copy costs only its reads."""
+    ran = reminders_catch_up()
+    return {"ran": str(ran) if ran else None}
+
+
 def _deliver_the_rest(sent: int, failed: int) -> None:
     """A full batch went out: more may wait (a national scan opens a million deliveries), so a fresh
     task takes the next batch — not one batch a day. A batch that sent nothing (the mail server is
-    down) stops the chain; the next scan tries again."""
-    if sent and sent + failed >= delivery.DELIVERY_BATCH:
+    down) stops the chain; the next beat tries again."""
+    if sent and sent + failed >= delivery.delivery_batch():
         enqueue_delivery()

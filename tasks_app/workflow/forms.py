@@ -7,9 +7,41 @@ from departments.models import Department, District
 from tasks_app.core.forms import DateInput
 from tasks_app.core.validators import date_plausible
 from tasks_app.workflow.models import Milestone
+from workdays import calendar as workcal
 
 
-class MilestoneForm(forms.ModelForm):
+class DayOffWarning(forms.Form):
+    """A due date on a day off (a weekend, a holiday of the working-day calendar) is accepted, after
+    a warning that names the day and the next working day: the form comes back once with the date
+    kept, and sending it again as it is keeps the date."""
+
+    day_off_ok = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def _warn_about_day_off(self, cleaned_data):
+        due = cleaned_data.get("due_date")
+        if getattr(self, "instance", None) is not None and self.instance.pk and "due_date" not in self.changed_data:
+            return  # an edit that keeps the date: it was accepted when it was set
+        if not due or workcal.is_working_day(due) or cleaned_data.get("day_off_ok") == due.isoformat():
+            return
+        name = workcal.holiday_name(due)
+        facts = {"date": due.isoformat(), "next": workcal.next_working_day(due).isoformat()}
+        if name:
+            facts["name"] = name
+            message = _(
+                "%(date)s is a day off (%(name)s); the next working day is %(next)s. "
+                "Send again to keep %(date)s, or change the date."
+            )
+        else:
+            message = _(
+                "%(date)s is not a working day; the next working day is %(next)s. "
+                "Send again to keep %(date)s, or change the date."
+            )
+        self.data = self.data.copy()
+        self.data[self.add_prefix("day_off_ok")] = due.isoformat()
+        self.add_error("due_date", message % facts)
+
+
+class MilestoneForm(DayOffWarning, forms.ModelForm):
     """Create or edit a milestone; the owner is one of the task's responsible departments."""
 
     class Meta:
@@ -29,18 +61,28 @@ class MilestoneForm(forms.ModelForm):
         self.fields["district"].queryset = District.objects.order_by("position")
         self.fields["district"].required = False
 
+    def clean(self):
+        cleaned_data = super().clean()
+        self._warn_about_day_off(cleaned_data)
+        return cleaned_data
+
 
 class MilestoneEditForm(MilestoneForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(DayOffWarning, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     due_date = forms.DateField(label=_("New due date"), widget=DateInput(), validators=[date_plausible])
     # Not required here: the service names a missing reason, for the page and the API alike.
     reason = forms.CharField(
         label=_("Reason for the extension (延期)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._warn_about_day_off(cleaned_data)
+        return cleaned_data
 
 
 class TransitionForm(forms.Form):

@@ -232,7 +232,8 @@ def test_indicator_reports_who_may_report_and_see(suzhou_plan, demo_accounts):
     assert any(r["district"] == "sip" for r in gusu_rows)
 
 
-def test_overdue_board_api_shows_only_visible_rows_with_escalation(suzhou_plan, demo_accounts):
+def test_overdue_board_api_shows_only_visible_rows_with_escalation(suzhou_plan, demo_accounts, settings):
+    settings.REMINDER_DAYS_ARE_WORKING_DAYS = False  # the calendar-day rule: a level every 7 days, any day
     milestone = milestone_create(
         task=KeyTask.objects.get(number=3),
         owner=Department.objects.get(code="transport"),

@@ -17,7 +17,6 @@ from cbec_tracker.celery import app as celery_app
 from departments.models import Department
 from tasks_app.exports.models import ExportJob, ExportStatus
 from tasks_app.plan.models import KeyTask
-from tasks_app.reminders import delivery
 from tasks_app.reminders.models import Delivery, DeliveryStatus, Notification, Reminder
 from tasks_app.reminders.tasks import deliver_reminders, scan_reminders
 from tasks_app.workflow.services import milestone_create, milestone_transition
@@ -26,6 +25,13 @@ from tasks_app.workflow.services import milestone_create, milestone_transition
 pytestmark = pytest.mark.usefixtures("without_workflow_events")
 
 DUE = dt.date(2026, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _calendar_days(settings):
+    """These tests pin the calendar-day rules (7 and 1 days before, escalation every 7 days); the
+    working-day rules are tested in test_working_days.py."""
+    settings.REMINDER_DAYS_ARE_WORKING_DAYS = False
 
 
 def wait_until(condition, timeout=30.0):
@@ -90,18 +96,18 @@ def test_the_worker_runs_the_scan_and_duplicate_messages_send_nothing_twice(over
     # overdue → 市交通局 and the office; escalation → the lead 市商务局 and the office
     assert Notification.objects.filter(reminder__milestone=overdue_milestone).count() == 4
     addresses = sorted(m.to[0] for m in mail.outbox if "海外仓清单" in m.body)
+    # The liaisons immediately; the office (daily digest by default) one e-mail with both reminders.
     assert addresses == [
         "liaison-commerce@example.gov.cn",
         "liaison-transport@example.gov.cn",
         "supervisor@example.gov.cn",
-        "supervisor@example.gov.cn",
     ]
+    (digest,) = [m for m in mail.outbox if m.to == ["supervisor@example.gov.cn"]]
+    assert "逾期 (1)" in digest.body and "(1)" in digest.body and digest.body.count("海外仓清单") == 2
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_scan_with_more_deliveries_than_a_batch_delivers_them_all(
-    overdue_milestone, demo_accounts, worker, monkeypatch
-):
+def test_a_scan_with_more_deliveries_than_a_batch_delivers_them_all(overdue_milestone, demo_accounts, worker, settings):
 
     for number in range(3):
         milestone_create(
@@ -111,12 +117,12 @@ def test_a_scan_with_more_deliveries_than_a_batch_delivers_them_all(
             due_date=DUE,
             by=demo_accounts["supervisor"],
         )
-    monkeypatch.setattr(delivery, "DELIVERY_BATCH", 3)  # the worker runs in this process
+    settings.CBEC_DELIVERY_BATCH = 3  # the worker runs in this process
     scan_reminders.delay(str(DUE + dt.timedelta(days=8)))
-    # 4 milestones × (overdue: 2 addresses + escalation: 2) = 16 e-mails: the scan sends a batch of
+    # 4 milestones × (overdue: 1 address + escalation: 1) + the office's digest = 9 e-mails: the scan sends a batch of
     # 3, then delivery tasks follow one another until none is left.
-    assert wait_until(lambda: Delivery.objects.count() == 16 and all_delivered())
-    assert len(mail.outbox) == 16
+    assert wait_until(lambda: Delivery.objects.count() == 9 and all_delivered())
+    assert len(mail.outbox) == 9
 
 
 @pytest.mark.django_db(transaction=True)
@@ -163,6 +169,7 @@ def test_two_scans_at_once_in_threads_record_each_reminder_once(overdue_mileston
     assert errors == []
     assert Reminder.objects.filter(milestone=overdue_milestone).count() == 1
     assert Notification.objects.filter(reminder__milestone=overdue_milestone).count() == 2
+    # the liaison at once, the office in its digest: one e-mail each
     assert sorted(m.to[0] for m in mail.outbox) == ["liaison-transport@example.gov.cn", "supervisor@example.gov.cn"]
 
 
@@ -191,4 +198,5 @@ def test_with_the_broker_down_pages_still_work_and_the_next_scan_delivers(overdu
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"):
         deliver_reminders.delay()
         assert wait_until(lambda: not notice.deliveries.exclude(status=DeliveryStatus.SENT).exists())
-    assert len([m for m in mail.outbox if "请尽快报送" in m.body]) == 3
+    # the two liaisons at once; the office reads its own notice in the next digest
+    assert len([m for m in mail.outbox if "请尽快报送" in m.body]) == 2

@@ -9,6 +9,13 @@ from tasks_app.plan.models import KeyTask
 from tasks_app.reminders.models import Notification, Reminder, ReminderKind
 
 
+@pytest.fixture(autouse=True)
+def _calendar_days(settings):
+    """These tests pin the calendar-day rules (7 and 1 days before, escalation every 7 days); the
+    working-day rules are tested in test_working_days.py."""
+    settings.REMINDER_DAYS_ARE_WORKING_DAYS = False
+
+
 @pytest.fixture
 def inbox(demo_accounts):
     user = demo_accounts["liaison-customs"]
