@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "cbec_tracker.middleware.ProductErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # current_plan() without a user answers for the request's user (their government's plan).
+    "tasks_app.plan.middleware.CurrentRequestMiddleware",
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -349,6 +351,10 @@ CBEC_LATEST_YEAR = int(os.environ.get("CBEC_LATEST_YEAR", "2100"))
 # Which plan the pages and the API show when more than one is loaded (e.g. the next three-year plan).
 CBEC_PLAN_CODE = os.environ.get("CBEC_PLAN_CODE", "")
 CBEC_DEFAULT_PLAN_FILE = BASE_DIR / "fixtures" / "suzhou_cbec_plan_2024_2026.json"
+# The government a plan file without a "government" key belongs to (created by the migrations).
+CBEC_DEFAULT_GOVERNMENT = os.environ.get("CBEC_DEFAULT_GOVERNMENT", "suzhou")
+# A clearly synthetic second city (an example), loaded by the tests and `seed_demo --sample`.
+CBEC_EXAMPLE_CITY_PLAN_FILE = BASE_DIR / "fixtures" / "example_city_plan_2024_2026.json"
 
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off.
 if not DEBUG:
