@@ -29,7 +29,7 @@ class Government(models.Model):
     supervision_group = models.OneToOneField(
         Group,
         verbose_name=_("supervision office group"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="supervised_government",
@@ -37,7 +37,7 @@ class Government(models.Model):
     leadership_group = models.OneToOneField(
         Group,
         verbose_name=_("leadership group"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="led_government",

@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from departments.models import Department, District, Government, GovernmentLevel
 
 _UNSET = object()
+GOVERNMENT_COUNT_KEY = "cbec:government-count"
+
+
+def government_count() -> int:
+    """How many governments the site has, from the cache (cleared whenever one is saved or deleted),
+    so that a single-government site pays no query for the separation of governments."""
+    count = cache.get(GOVERNMENT_COUNT_KEY)
+    if count is None:
+        count = Government.objects.count()
+        cache.set(GOVERNMENT_COUNT_KEY, count, None)
+    return count
+
+
+@receiver(post_save, sender=Government, dispatch_uid="government-count-saved")
+@receiver(post_delete, sender=Government, dispatch_uid="government-count-deleted")
+def _forget_government_count(**kwargs) -> None:
+    cache.delete(GOVERNMENT_COUNT_KEY)
+    transaction.on_commit(lambda: cache.delete(GOVERNMENT_COUNT_KEY))
 
 
 def user_government_ids(user) -> frozenset[int] | None:
@@ -23,7 +45,7 @@ def user_government_ids(user) -> frozenset[int] | None:
     if cached is not _UNSET:
         return cached
     result: frozenset[int] | None
-    if user.is_superuser:
+    if user.is_superuser or government_count() <= 1:
         result = None
     else:
         rows = list(
@@ -31,7 +53,9 @@ def user_government_ids(user) -> frozenset[int] | None:
                 by_department=Exists(Department.objects.filter(government=OuterRef("pk"), group__user=user)),
                 by_district=Exists(District.objects.filter(government=OuterRef("pk"), group__user=user)),
                 by_office=Exists(
-                    Group.objects.filter(user=user, pk__in=[OuterRef("supervision_group_id"), OuterRef("leadership_group_id")])
+                    Group.objects.filter(
+                        user=user, pk__in=[OuterRef("supervision_group_id"), OuterRef("leadership_group_id")]
+                    )
                 ),
             ).values_list("pk", "level", "by_department", "by_district", "by_office")
         )

@@ -27,6 +27,17 @@ def government_ensure(*, code: str, name: str, name_en: str = "", level: str = G
     return government
 
 
+def government_office_groups_ensure() -> None:
+    """Give every government without them its supervision office and leadership groups."""
+    for government in Government.objects.filter(supervision_group=None) | Government.objects.filter(
+        leadership_group=None
+    ):
+        supervision_name, leadership_name = office_group_names(government.code)
+        government.supervision_group, _ = Group.objects.get_or_create(name=supervision_name)
+        government.leadership_group, _ = Group.objects.get_or_create(name=leadership_name)
+        government.save()
+
+
 def default_government() -> Government | None:
     """The government a plan file that names none belongs to (``CBEC_DEFAULT_GOVERNMENT``)."""
     return Government.objects.filter(code=settings.CBEC_DEFAULT_GOVERNMENT).first()

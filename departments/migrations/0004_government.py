@@ -74,8 +74,8 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
                 ('level', models.CharField(choices=[('city', 'city'), ('province', 'province')], default='city', max_length=10, verbose_name='level')),
-                ('leadership_group', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_government', to='auth.group', verbose_name='leadership group')),
-                ('supervision_group', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supervised_government', to='auth.group', verbose_name='supervision office group')),
+                ('leadership_group', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_government', to='auth.group', verbose_name='leadership group')),
+                ('supervision_group', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supervised_government', to='auth.group', verbose_name='supervision office group')),
             ],
             options={
                 'verbose_name': 'government',

@@ -73,7 +73,7 @@ def assessment_compute(plan: Plan, period: Period, *, as_of: dt.date | None = No
             result.city.append(indicator_component(figures, code, Decimal(0), None, period))
 
     rubric = _active_rubric(RubricScope.DISTRICT)
-    for district in District.objects.order_by("position"):
+    for district in District.objects.filter(government_id=plan.government_id).order_by("position"):
         row = Row(code=district.code, name=district.name, name_en=district.name_en)
         key = ("district", district.pk)
         for part in rubric.components.all() if rubric else []:

@@ -11,6 +11,7 @@ from guardian.shortcuts import get_objects_for_user
 from departments.models import Government, GovernmentLevel
 from departments.roles import ensure_office_groups
 from departments.selectors import user_government_ids
+from departments.services import government_office_groups_ensure
 from tasks_app.core.access import APP, has_global, has_object_perm, perm, sync_rows
 from tasks_app.plan.models import Implementation, KeyTask, ResponsibilityRole
 
@@ -60,6 +61,7 @@ def office_permissions_sync() -> None:
     (idempotent): a city's office its city's work (``government_scoped`` keeps it there), the
     province's two groups the right to read every city's, nothing more."""
     supervision, leadership = ensure_office_groups()
+    government_office_groups_ensure()
     rights = Permission.objects.filter(content_type__app_label=APP, codename__in=SUPERVISION_RIGHTS)
     reading = Permission.objects.filter(content_type__app_label=APP, codename__in=READ_EVERYTHING)
     supervision.permissions.set(rights)

@@ -129,7 +129,12 @@ def _government_for(data: dict) -> Government:
     government = default_government()
     if government is None:
         raise PlanFileError(
-            [("$.government", f"missing, and the default government {settings.CBEC_DEFAULT_GOVERNMENT!r} does not exist")]
+            [
+                (
+                    "$.government",
+                    f"missing, and the default government {settings.CBEC_DEFAULT_GOVERNMENT!r} does not exist",
+                )
+            ]
         )
     return government
 

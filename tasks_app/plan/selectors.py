@@ -44,6 +44,13 @@ def current_plan(user=None) -> Plan | None:
     return plans.order_by(first_government, "government_id", "-start_year", "code").first()
 
 
+def current_government_units(model, user=None):
+    """The departments or districts (``model``) of the current plan's government, none without a
+    plan: the units a page or call of that plan may name or list — never another city's."""
+    plan = current_plan(user)
+    return model.objects.filter(government_id=plan.government_id) if plan else model.objects.none()
+
+
 def plan_task_ids(plan: Plan | None) -> list[int]:
     """The plan's task ids, for ``task_id IN (…)``: the milestone indexes answer that directly,
     where ``task__plan=…`` makes the database join a million milestones to their tasks."""
