@@ -353,6 +353,7 @@ CBEC_PLAN_CODE = os.environ.get("CBEC_PLAN_CODE", "")
 CBEC_DEFAULT_PLAN_FILE = BASE_DIR / "fixtures" / "suzhou_cbec_plan_2024_2026.json"
 # The government a plan file without a "government" key belongs to (created by the migrations).
 CBEC_DEFAULT_GOVERNMENT = os.environ.get("CBEC_DEFAULT_GOVERNMENT", "suzhou")
+CBEC_DEFAULT_GOVERNMENT_NAME = os.environ.get("CBEC_DEFAULT_GOVERNMENT_NAME", "苏州市")
 # A clearly synthetic second city (an example), loaded by the tests and `seed_demo --sample`.
 CBEC_EXAMPLE_CITY_PLAN_FILE = BASE_DIR / "fixtures" / "example_city_plan_2024_2026.json"
 

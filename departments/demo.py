@@ -2,7 +2,7 @@
 
 The default government's (Suzhou's) accounts keep their names (supervisor, leader, liaison-<code>,
 district-<code>); another city's carry its code first (example-city-supervisor,
-example-city-liaison-commerce, …); the province's leadership account is ``province-leader``."""
+example-city-liaison-commerce, …); the (example) province's leadership account is ``province-leader``."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,9 +30,7 @@ def _wanted_accounts() -> list[tuple[str, str, Group | None, bool]]:
     for government in Government.objects.order_by("pk"):
         prefix = demo_prefix(government)
         if government.level == GovernmentLevel.PROVINCE:
-            wanted.append(
-                (f"{prefix or 'province-'}leader", f"{government.name}领导", government.leadership_group, False)
-            )
+            wanted.append(("province-leader", f"{government.name}领导", government.leadership_group, False))
             continue
         departments = list(Department.objects.filter(government=government))
         districts = list(District.objects.filter(government=government))

@@ -38,9 +38,10 @@ def government_office_groups_ensure() -> None:
         government.save()
 
 
-def default_government() -> Government | None:
-    """The government a plan file that names none belongs to (``CBEC_DEFAULT_GOVERNMENT``)."""
-    return Government.objects.filter(code=settings.CBEC_DEFAULT_GOVERNMENT).first()
+def default_government() -> Government:
+    """The government a plan file that names none belongs to (``CBEC_DEFAULT_GOVERNMENT``; the
+    migrations create it, and it is created again on a database emptied since)."""
+    return government_ensure(code=settings.CBEC_DEFAULT_GOVERNMENT, name=settings.CBEC_DEFAULT_GOVERNMENT_NAME)
 
 
 def unit_differences(government: Government, model, units: list[dict], place: str) -> list[tuple[str, str]]:

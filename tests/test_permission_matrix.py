@@ -558,3 +558,76 @@ def test_a_lead_made_in_the_admin_inline_gets_the_lead_rights(world, demo_accoun
     create_web, _create_api = create_milestone("amr")
     assert _answer("web", create_web(customs, world)) == OK  # the new lead creates for another department
     assert create_web(commerce, world).status_code == 403  # the former lead no longer does
+
+
+# --- across cities: a second city's accounts reach nothing of Suzhou's ---------------------------
+# The synthetic second city (fixtures/example_city_plan_2024_2026.json) is loaded beside Suzhou with
+# its demo accounts and the example province's leadership account. Every action above that names a
+# Suzhou object by id is 404 for each of the second city's roles — its office, leadership, liaisons of
+# departments with the same codes as Suzhou's (commerce, customs), a district; the province's leader
+# reads every city as Suzhou's leader does and changes nothing.
+
+OTHER_CITY_ROLES = [
+    "example-city-supervisor",
+    "example-city-leader",
+    "example-city-liaison-commerce",
+    "example-city-liaison-customs",
+    "example-city-district-lakeside",
+]
+# These name the task by number in the user's own plan (the second city's task 5 is its own): they
+# are not about Suzhou's objects.
+BY_NUMBER = {
+    "create milestone for customs",
+    "create milestone for commerce",
+    "change lead to customs",
+    "change lead to a department not on the task",
+}
+
+
+@pytest.fixture
+def two_cities(world, demo_accounts):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from departments.demo import seed_demo_accounts
+    from tasks_app.plan.plan_file import plan_file_parse
+    from tasks_app.plan.plan_io import plan_import
+
+    plan_import(plan_file_parse(settings.CBEC_EXAMPLE_CITY_PLAN_FILE.read_bytes()))
+    seed_demo_accounts(password="cbec-demo-2026", province=True)
+    return {user.username: user for user in get_user_model().objects.all()}
+
+
+@pytest.mark.parametrize("channel", ["web", "api"])
+@pytest.mark.parametrize("role", [*OTHER_CITY_ROLES, "province-leader"])
+def test_permission_matrix_across_cities(world, two_cities, channel, role):
+    """Every row of the matrix for one account of the other city (or the province): loading the
+    second city is the slow part, so one test walks all the actions (none of them changes anything:
+    each is refused, or a read)."""
+    client = _client(channel, two_cities[role])
+    wrong = {}
+    for action, ((web, api), expected) in MATRIX.items():
+        if action in BY_NUMBER:
+            continue
+        wanted = expected["leader"] if role == "province-leader" else 404
+        answer = _answer(channel, (web if channel == "web" else api)(client, world))
+        if answer != wanted:
+            wrong[action] = (answer, wanted)
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("role", OTHER_CITY_ROLES)
+def test_lists_of_another_city_never_show_suzhou_rows(world, two_cities, role):
+    client_web, client_api = _client("web", two_cities[role]), _client("api", two_cities[role])
+    suzhou = {getattr(world, name).pk for name in VISIBLE_MILESTONES["supervisor"]}
+    web = client_web.get(reverse("tasks_app:milestone_list"))
+    assert not {m.pk for m in web.context["table"].data} & suzhou
+    api = client_api.get("/api/v1/milestones/", {"limit": 1000})
+    assert not {m["id"] for m in api.json()["results"]} & suzhou
+    implementations = client_api.get("/api/v1/implementations/", {"limit": 1000}).json()["results"]
+    assert world.pending_sip.pk not in {r["id"] for r in implementations}
+    assert client_api.get("/api/v1/progress-updates/", {"limit": 1000}).json()["results"] == []
+    # Task 5 by number is the second city's own task 5, not Suzhou's.
+    page = client_web.get(reverse("tasks_app:task_detail", kwargs={"number": 5}))
+    assert page.status_code == 200 and page.context["task"].plan.government.code == "example-city"
+    assert not {m.pk for m in page.context["milestones"]} & suzhou

@@ -126,17 +126,7 @@ def _government_for(data: dict) -> Government:
         )
     if stored is not None:
         return stored.government
-    government = default_government()
-    if government is None:
-        raise PlanFileError(
-            [
-                (
-                    "$.government",
-                    f"missing, and the default government {settings.CBEC_DEFAULT_GOVERNMENT!r} does not exist",
-                )
-            ]
-        )
-    return government
+    return default_government()
 
 
 @transaction.atomic
