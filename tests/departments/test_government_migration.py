@@ -1,6 +1,8 @@
-"""The migration to governments on a database made by the previous code (one plan, its units, their
-groups, members and permission rows): every row and every permission is kept, and the existing plan
-and units become the Suzhou government's."""
+"""The migration to governments on a database made by the previous code — the test database holds
+the Suzhou plan as the previous code imported it, with the demo accounts, their groups and every
+permission row; the test migrates it back to the schema before governments, adds a few rows of its
+own there, and migrates forward: every row and every permission is kept, and the plan and units
+become the Suzhou government's."""
 
 import pytest
 from django.db import connection
@@ -36,35 +38,36 @@ def test_the_migration_keeps_every_row_and_permission(back_to_latest):
     Section = old.get_model("tasks_app", "Section")
     KeyTask = old.get_model("tasks_app", "KeyTask")
     ContentType = old.get_model("contenttypes", "ContentType")
-    GroupObjectPermission = old.get_model("guardian", "GroupObjectPermission")
+    from guardian.models import GroupObjectPermission  # its table is not touched by these migrations
 
-    supervision = Group.objects.create(name="supervision-office")
-    leadership = Group.objects.create(name="leadership")
-    commerce_group = Group.objects.create(name="department:commerce")
-    sip_group = Group.objects.create(name="district:sip")
+    supervision, _ = Group.objects.get_or_create(name="supervision-office")
+    leadership, _ = Group.objects.get_or_create(name="leadership")
+    commerce_group = Group.objects.create(name="department:old-unit")
+    sip_group = Group.objects.create(name="district:old-district")
     view_records = Permission.objects.filter(codename="view_task_records").first()
     if view_records is None:  # an empty test database has no permissions yet: make the one we need
         task_type, _ = ContentType.objects.get_or_create(app_label="tasks_app", model="keytask")
         view_records = Permission.objects.create(codename="view_task_records", name="v", content_type=task_type)
     supervision.permissions.add(view_records)
-    commerce = Department.objects.create(code="commerce", name="市商务局", name_en="Commerce", group=commerce_group)
-    sip = District.objects.create(code="sip", name="苏州工业园区", name_en="SIP", group=sip_group)
-    plan = Plan.objects.create(code="suzhou-cbec-2024-2026", title="苏州计划", start_year=2024, end_year=2026)
+    commerce = Department.objects.create(code="old-unit", name="旧部门", name_en="Old unit", group=commerce_group)
+    sip = District.objects.create(code="old-district", name="旧板块", name_en="Old district", group=sip_group)
+    plan = Plan.objects.create(code="old-plan", title="旧计划", start_year=2024, end_year=2026)
     section = Section.objects.create(plan=plan, number=1, title="一")
     task = KeyTask.objects.create(plan=plan, section=section, number=1, title="任务", text="正文")
     GroupObjectPermission.objects.create(
-        group=commerce_group, permission=view_records, content_type=view_records.content_type, object_pk=str(task.pk)
+        group_id=commerce_group.pk,
+        permission_id=view_records.pk,
+        content_type_id=view_records.content_type_id,
+        object_pk=str(task.pk),
     )
-    alice = User.objects.create(username="alice")
+    alice = User.objects.create(username="old-alice")
     alice.groups.add(commerce_group)
-    bob = User.objects.create(username="bob")
+    bob = User.objects.create(username="old-bob")
     bob.groups.add(supervision)
     rows_before = {
         "groups": set(Group.objects.values_list("pk", "name")),
         "group_permissions": set(Group.permissions.through.objects.values_list("group_id", "permission_id")),
-        "object_permissions": set(
-            GroupObjectPermission.objects.values_list("group_id", "permission_id", "object_pk")
-        ),
+        "object_permissions": set(GroupObjectPermission.objects.values_list("group_id", "permission_id", "object_pk")),
         "members": set(User.groups.through.objects.values_list("user_id", "group_id")),
         "departments": set(Department.objects.values_list("pk", "code", "name", "group_id")),
         "districts": set(District.objects.values_list("pk", "code", "name", "group_id")),
@@ -80,14 +83,11 @@ def test_the_migration_keeps_every_row_and_permission(back_to_latest):
     District = new.get_model("departments", "District")
     Plan = new.get_model("tasks_app", "Plan")
     KeyTask = new.get_model("tasks_app", "KeyTask")
-    GroupObjectPermission = new.get_model("guardian", "GroupObjectPermission")
 
     assert {
         "groups": set(Group.objects.values_list("pk", "name")),
         "group_permissions": set(Group.permissions.through.objects.values_list("group_id", "permission_id")),
-        "object_permissions": set(
-            GroupObjectPermission.objects.values_list("group_id", "permission_id", "object_pk")
-        ),
+        "object_permissions": set(GroupObjectPermission.objects.values_list("group_id", "permission_id", "object_pk")),
         "members": set(User.groups.through.objects.values_list("user_id", "group_id")),
         "departments": set(Department.objects.values_list("pk", "code", "name", "group_id")),
         "districts": set(District.objects.values_list("pk", "code", "name", "group_id")),
@@ -100,4 +100,8 @@ def test_the_migration_keeps_every_row_and_permission(back_to_latest):
     assert set(Department.objects.values_list("government_id", flat=True)) == {suzhou.pk}
     assert set(District.objects.values_list("government_id", flat=True)) == {suzhou.pk}
     assert set(Plan.objects.values_list("government_id", flat=True)) == {suzhou.pk}
-    assert Department.objects.get(pk=commerce.pk).code == "commerce" and District.objects.get(pk=sip.pk).code == "sip"
+    assert (
+        Department.objects.get(pk=commerce.pk).code == "old-unit"
+        and District.objects.get(pk=sip.pk).code == "old-district"
+    )
+    assert len(rows_before["object_permissions"]) > 1 and len(rows_before["members"]) > 2

@@ -91,7 +91,9 @@ def test_suzhou_then_the_second_city_then_suzhou_again_changes_neither(suzhou_pl
         Implementation.objects.filter(task__plan=example_plan).values_list("district__government__code", flat=True)
     ) == {"example-city"}
     assert set(
-        TaskResponsibility.objects.filter(task__plan=example_plan).values_list("department__government__code", flat=True)
+        TaskResponsibility.objects.filter(task__plan=example_plan).values_list(
+            "department__government__code", flat=True
+        )
     ) == {"example-city"}
 
 
