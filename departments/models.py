@@ -6,14 +6,14 @@ object permissions are granted to the groups, never to individual users.
 
 from django.contrib.auth.models import Group
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class GovernmentLevel(models.TextChoices):
-    CITY = "city", _("city")
-    PROVINCE = "province", _("province")
+    CITY = "city", pgettext_lazy("government level", "city")
+    PROVINCE = "province", pgettext_lazy("government level", "province")
 
 
 class Government(models.Model):

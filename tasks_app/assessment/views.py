@@ -30,7 +30,7 @@ from tasks_app.core.form_actions import form_errors_apply
 from tasks_app.exports import services as exports
 from tasks_app.plan.models import Implementation, ImplementationStatus
 from tasks_app.plan.permissions import implementations_visible_to
-from tasks_app.plan.selectors import current_plan
+from tasks_app.plan.selectors import current_government_units, current_plan
 from tasks_app.reminders.overdue_board import _overdue_export_source
 from tasks_app.reminders.selectors import overdue_milestones
 from tasks_app.workflow.models import Milestone, MilestoneStatus
@@ -280,7 +280,9 @@ def _indicators_page(request, *, form=None, status=200):
             "district": district,
             # No form for whoever may report nothing (leadership, most liaisons).
             "form": form if form.may_report else None,
-            "districts": District.objects.order_by("position") if can_see_all_assessments(request.user) else [],
+            "districts": current_government_units(District).order_by("position")
+            if can_see_all_assessments(request.user)
+            else [],
         },
         status=status,
     )
@@ -289,7 +291,7 @@ def _indicators_page(request, *, form=None, status=200):
 def _chart_district(request):
     own = District.objects.filter(group__user=request.user).first()
     if can_see_all_assessments(request.user):
-        return District.objects.filter(code=request.GET.get("district")).first() or own
+        return current_government_units(District).filter(code=request.GET.get("district")).first() or own
     return own
 
 
@@ -329,7 +331,7 @@ def heatmap_page(request):
     """Task × district: each district's confirmation and the share of completed milestones."""
     plan = _plan()
     tasks = list(plan.tasks.order_by("number"))
-    districts = list(District.objects.order_by("position"))
+    districts = list(District.objects.filter(government_id=plan.government_id).order_by("position"))
     visible = implementations_visible_to(request.user).filter(task__plan=plan)
     status = {(i.task_id, i.district_id): i.status for i in visible.only("task_id", "district_id", "status")}
     counts: dict[tuple, list[int]] = {}

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from departments.models import Department, District
@@ -65,6 +67,7 @@ class CurrentPlanSlugField(serializers.SlugRelatedField):
         return self.model.objects.filter(plan=plan) if plan else self.model.objects.none()
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class UnitSlugField(serializers.SlugRelatedField):
     """A department or district by code, among the current plan's government's only (codes are
     unique within a government, not across them); looked up only when validating."""

@@ -31,6 +31,8 @@ def current_plan(user=None) -> Plan | None:
     if user is None:
         request = current_request.get()
         user = getattr(request, "user", None) if request is not None else None
+    if user is not None and not user.is_authenticated:
+        user = None  # a signed-out request (a calendar feed by its token): the caller names the user
     plans = plans_visible_to(user) if user is not None else Plan.objects.all()
     if settings.CBEC_PLAN_CODE:
         chosen = plans.filter(code=settings.CBEC_PLAN_CODE).first()

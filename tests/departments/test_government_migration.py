@@ -27,7 +27,7 @@ def back_to_latest():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_every_row_and_permission(back_to_latest):
+def test_the_migration_keeps_every_row_and_permission(demo_accounts, back_to_latest):
     old = _migrate(BEFORE)
     Group = old.get_model("auth", "Group")
     Permission = old.get_model("auth", "Permission")
