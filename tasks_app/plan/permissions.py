@@ -58,7 +58,7 @@ SUPERVISION_RIGHTS = [
 
 def office_permissions_sync() -> None:
     """Give every government's supervision office and leadership groups their model-wide rights
-    (idempotent): a city's office its city's work (``government_scoped`` keeps it there), the
+    (idempotent): a city's office its city's work (``visible_scope`` keeps it there), the
     province's two groups the right to read every city's, nothing more."""
     supervision, leadership = ensure_office_groups()
     government_office_groups_ensure()
