@@ -95,6 +95,8 @@ MIDDLEWARE = [
     # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # current_plan() without a user answers for the request's user (their government's plan).
+    "tasks_app.plan.middleware.CurrentRequestMiddleware",
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -383,6 +385,11 @@ CBEC_LATEST_YEAR = int(os.environ.get("CBEC_LATEST_YEAR", "2100"))
 # Which plan the pages and the API show when more than one is loaded (e.g. the next three-year plan).
 CBEC_PLAN_CODE = os.environ.get("CBEC_PLAN_CODE", "")
 CBEC_DEFAULT_PLAN_FILE = BASE_DIR / "fixtures" / "suzhou_cbec_plan_2024_2026.json"
+# The government a plan file without a "government" key belongs to (created by the migrations).
+CBEC_DEFAULT_GOVERNMENT = os.environ.get("CBEC_DEFAULT_GOVERNMENT", "suzhou")
+CBEC_DEFAULT_GOVERNMENT_NAME = os.environ.get("CBEC_DEFAULT_GOVERNMENT_NAME", "苏州市")
+# A clearly synthetic second city (an example), loaded by the tests and `seed_demo --sample`.
+CBEC_EXAMPLE_CITY_PLAN_FILE = BASE_DIR / "fixtures" / "example_city_plan_2024_2026.json"
 
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off.
 if not DEBUG:

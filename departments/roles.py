@@ -6,6 +6,7 @@ Department and district groups are created with their Department / District rows
 
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 SUPERVISION_GROUP = "supervision-office"
@@ -23,12 +24,27 @@ class Role(StrEnum):
     NONE = "none"
 
 
-def department_group_name(code: str) -> str:
-    return f"{DEPARTMENT_GROUP_PREFIX}{code}"
+def _scoped(code: str, government_code: str | None) -> str:
+    # The first government's units keep the site's original names ("department:commerce"); another
+    # government's carry its code ("department:wuxi-demo:commerce"), so the names never collide.
+    if government_code is None or government_code == settings.CBEC_DEFAULT_GOVERNMENT:
+        return code
+    return f"{government_code}:{code}"
 
 
-def district_group_name(code: str) -> str:
-    return f"{DISTRICT_GROUP_PREFIX}{code}"
+def department_group_name(code: str, government_code: str | None = None) -> str:
+    return f"{DEPARTMENT_GROUP_PREFIX}{_scoped(code, government_code)}"
+
+
+def district_group_name(code: str, government_code: str | None = None) -> str:
+    return f"{DISTRICT_GROUP_PREFIX}{_scoped(code, government_code)}"
+
+
+def office_group_names(government_code: str) -> tuple[str, str]:
+    """The supervision office and leadership group names of a government."""
+    if government_code == settings.CBEC_DEFAULT_GOVERNMENT:
+        return SUPERVISION_GROUP, LEADERSHIP_GROUP
+    return f"{SUPERVISION_GROUP}:{government_code}", f"{LEADERSHIP_GROUP}:{government_code}"
 
 
 def ensure_office_groups() -> tuple[Group, Group]:
@@ -45,9 +61,9 @@ def user_roles(user) -> set[Role]:
     if user.is_superuser:
         roles.add(Role.ADMIN)
     for name in user.groups.values_list("name", flat=True):
-        if name == SUPERVISION_GROUP:
+        if name == SUPERVISION_GROUP or name.startswith(f"{SUPERVISION_GROUP}:"):
             roles.add(Role.SUPERVISION)
-        elif name == LEADERSHIP_GROUP:
+        elif name == LEADERSHIP_GROUP or name.startswith(f"{LEADERSHIP_GROUP}:"):
             roles.add(Role.LEADERSHIP)
         elif name.startswith(DEPARTMENT_GROUP_PREFIX):
             roles.add(Role.LIAISON)

@@ -9,13 +9,15 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from departments.models import District
+from departments.demo import demo_prefix
+from departments.models import District, GovernmentLevel
 from tasks_app.assessment.models import Indicator, IndicatorReport
-from tasks_app.plan.models import Implementation, KeyTask, ResponsibilityRole
+from tasks_app.plan.models import Implementation, KeyTask, Plan, ResponsibilityRole
 from tasks_app.reminders.services import reminders_scan
 from tasks_app.workflow import services
 from tasks_app.workflow.models import Milestone
@@ -49,13 +51,32 @@ def seed_sample(*, today: dt.date | None = None) -> dict:
         return {"created": False}
     today = today or timezone.localdate()
     rng = random.Random(2026)  # noqa: S311 - a repeatable demo, not security
-    supervisor = _user("supervisor")
     counts = {"milestones": 0, "updates": 0, "confirmations": 0}
+    # Every city's plan, the default government's (Suzhou's) first, each by its own city's accounts.
+    plans = Plan.objects.filter(government__level=GovernmentLevel.CITY).select_related("government")
+    for plan in sorted(plans, key=lambda p: (demo_prefix(p.government) != "", p.government_id, p.code)):
+        _seed_plan(plan, demo_prefix(plan.government), today, rng, counts)
+    supervisor = _user("supervisor")
+    for implementation in Implementation.objects.filter(
+        status="confirmed", district__government__code=settings.CBEC_DEFAULT_GOVERNMENT
+    ).order_by("pk")[:2]:
+        services.implementation_reject(
+            implementation=implementation, by=supervisor, reason="佐证材料不足,请补充后重新确认。"
+        )
 
-    for task in KeyTask.objects.order_by("number").prefetch_related("responsibilities__department"):
+    _sample_figures()
+    # The latest working day: a scan on a day off sends nothing (tasks_app.reminders, working days).
+    scan = reminders_scan(as_of=today if workcal.is_working_day(today) else workcal.add_working_days(today, -1))
+    return {"created": True, **counts, "reminders": scan.created}
+
+
+def _seed_plan(plan: Plan, prefix: str, today: dt.date, rng: random.Random, counts: dict) -> None:
+    supervisor = _user(f"{prefix}supervisor")
+    tasks = KeyTask.objects.filter(plan=plan).order_by("number").prefetch_related("responsibilities__department")
+    for task in tasks:
         responsibilities = list(task.responsibilities.all())
         lead = next(r.department for r in responsibilities if r.role == ResponsibilityRole.LEAD)
-        lead_user = _user(f"liaison-{lead.code}")
+        lead_user = _user(f"{prefix}liaison-{lead.code}")
         implementations = list(task.implementations.select_related("district").order_by("district__position"))
         for index in range(3):
             owner = responsibilities[(task.number + index) % len(responsibilities)].department
@@ -73,7 +94,7 @@ def seed_sample(*, today: dt.date | None = None) -> dict:
                 title=f"{SAMPLE_MARK}{STEPS[(task.number + index) % len(STEPS)]}",
             )
             counts["milestones"] += 1
-            owner_user = _user(f"liaison-{owner.code}")
+            owner_user = _user(f"{prefix}liaison-{owner.code}")
             fate = rng.random()
             if fate < 0.15:
                 continue  # planned
@@ -109,24 +130,18 @@ def seed_sample(*, today: dt.date | None = None) -> dict:
             if rng.random() < 0.45:
                 services.implementation_confirm(
                     implementation=implementation,
-                    by=_user(f"district-{implementation.district.code}"),
+                    by=_user(f"{prefix}district-{implementation.district.code}"),
                     note=f"{implementation.district.name}已制定落实方案并明确责任处室。",
                 )
                 counts["confirmations"] += 1
-    for implementation in Implementation.objects.filter(status="confirmed").order_by("pk")[:2]:
-        services.implementation_reject(
-            implementation=implementation, by=supervisor, reason="佐证材料不足,请补充后重新确认。"
-        )
-
-    _sample_figures()
-    # The latest working day: a scan on a day off sends nothing (tasks_app.reminders, working days).
-    scan = reminders_scan(as_of=today if workcal.is_working_day(today) else workcal.add_working_days(today, -1))
-    return {"created": True, **counts, "reminders": scan.created}
 
 
 def _sample_figures() -> None:
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    districts = {d.code: d for d in District.objects.all()}
+    default = settings.CBEC_DEFAULT_GOVERNMENT  # the figures below are the Suzhou plan's
+    indicators = {i.code: i for i in Indicator.objects.filter(plan__government__code=default)}
+    districts = {d.code: d for d in District.objects.filter(government__code=default)}
+    if not indicators:
+        return
 
     def put(code, district, period, value):
         IndicatorReport.objects.update_or_create(

@@ -40,12 +40,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def suzhou_plan(db):
     """The Suzhou plan as imported from fixtures/ (loaded again if a transactional test flushed it)."""
+    from departments.selectors import government_count
     from tasks_app.plan.selectors import current_plan
 
     plan = current_plan()
     if plan is None:
         _load_plan_and_accounts()
         plan = current_plan()
+    government_count()  # cached across requests, as on a running site (the cache is emptied per test)
     return plan
 
 

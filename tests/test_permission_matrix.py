@@ -58,12 +58,19 @@ class World:
     update_id: int
 
 
+def _department(code):
+    """Suzhou's department of this code (every city has a 商务局 "commerce")."""
+    from django.conf import settings
+
+    return Department.objects.get(code=code, government__code=settings.CBEC_DEFAULT_GOVERNMENT)
+
+
 @pytest.fixture
 def world(demo_accounts, settings, tmp_path) -> World:
     settings.MEDIA_ROOT = tmp_path
     users = demo_accounts
     task = KeyTask.objects.get(number=5)
-    commerce, customs = Department.objects.get(code="commerce"), Department.objects.get(code="customs")
+    commerce, customs = _department("commerce"), _department("customs")
     sip, gusu = District.objects.get(code="sip"), District.objects.get(code="gusu")
     due = timezone.localdate() + dt.timedelta(days=30)
 
@@ -179,7 +186,7 @@ def transition(name, action, note="说明"):
 
 def create_milestone(owner_code):
     def web(client, world):
-        owner = Department.objects.get(code=owner_code)
+        owner = _department(owner_code)
         # A working day: a day off would first be answered with a warning (workflow/forms.py).
         due = next_working_day(timezone.localdate() + dt.timedelta(days=20)).isoformat()
         url = reverse("tasks_app:milestone_create", kwargs={"number": world.task.number})
@@ -251,7 +258,7 @@ def reject(name):
 
 def change_lead(department_code):
     def web(client, world):
-        department = Department.objects.get(code=department_code)
+        department = _department(department_code)
         url = reverse("tasks_app:task_lead_change", kwargs={"number": world.task.number})
         return client.post(url, {"department": department.pk, "reason": "工作调整"})
 
@@ -375,10 +382,13 @@ def ask_extension(name, days=14, reason="等待批复"):
 
 def decide_extension(decided=False, decision="grant", reason="同意"):
     def pending(world):
+        from tasks_app.workflow.models import ExtensionRequest, ExtensionStatus
         from tasks_app.workflow.services import extension_request_create, extension_request_decide
 
         m = _milestone(world, "started_customs")
-        request = extension_request_create(
+        # One pending request at a time: a walk through several rows in one world reuses it.
+        request = ExtensionRequest.objects.filter(milestone=m, status=ExtensionStatus.PENDING).first()
+        request = request or extension_request_create(
             milestone=m, by=_user("liaison-customs"), due_date=m.due_date + dt.timedelta(days=10), reason="人手不足"
         )
         if decided:
@@ -419,7 +429,7 @@ def _sheet_rename(name):
 
 def _sheet_new(owner_code):
     def make(world):
-        owner = Department.objects.get(code=owner_code)
+        owner = _department(owner_code)
         return ["", world.task.number, "表格新节点", owner.name, "", timezone.localdate() + dt.timedelta(days=20), ""]
 
     return make
@@ -658,7 +668,7 @@ def test_progress_updates_do_not_leak(world, demo_accounts, role):
 def test_lead_change_moves_the_lead_rights_at_once(world, demo_accounts, channel):
     task_lead_change(
         task=world.task,
-        department=Department.objects.get(code="customs"),
+        department=_department("customs"),
         by=demo_accounts["supervisor"],
         reason="工作调整",
     )
@@ -676,7 +686,7 @@ def test_lead_change_moves_the_lead_rights_at_once(world, demo_accounts, channel
 def test_lead_change_is_recorded_with_its_reason(world, demo_accounts):
     task_lead_change(
         task=world.task,
-        department=Department.objects.get(code="amr"),
+        department=_department("amr"),
         by=demo_accounts["supervisor"],
         reason="市场监管牵头更合适",
     )
@@ -718,7 +728,7 @@ def _admin_client(demo_accounts):
 def test_a_responsibility_added_or_removed_in_the_admin_moves_access_at_once(world, demo_accounts, channel):
     """The admin adds 市侨办 to task 5 and then removes it again: the liaison's answers follow the
     matrix of a responsible department (create for itself, see the records), then of an outsider."""
-    qiaolian_department = Department.objects.get(code="qiaolian")
+    qiaolian_department = _department("qiaolian")
     admin = _admin_client(demo_accounts)
     qiaolian = _client(channel, demo_accounts["liaison-qiaolian"])
     view_web, view_api = view_milestone("planned_commerce")
@@ -797,7 +807,7 @@ def people_world(world, demo_accounts):
     from accounts import services as accounts_services
 
     deputy = get_user_model().objects.create_user(DEPUTY, password="cbec-demo-2026", first_name="海关副联络员")
-    customs = Department.objects.get(code="customs")
+    customs = _department("customs")
     accounts_services.colleague_add(group=customs.group, user=deputy, by=demo_accounts["supervisor"])
     later = timezone.localdate() + dt.timedelta(days=10)
     upcoming = accounts_services.stand_in_name(
@@ -971,3 +981,101 @@ def test_stand_in_matrix(people_world, demo_accounts, monkeypatch, action, state
     assert ActingRecord.objects.filter(stand_in=deputy, person=liaison).count() == written
     if state != "during":
         assert written == 0
+
+
+# --- across cities: a second city's accounts reach nothing of Suzhou's ---------------------------
+# The synthetic second city (fixtures/example_city_plan_2024_2026.json) is loaded beside Suzhou with
+# its demo accounts and the example province's leadership account. Every action above that names a
+# Suzhou object by id is 404 for each of the second city's roles — its office, leadership, liaisons of
+# departments with the same codes as Suzhou's (commerce, customs), a district; the province's leader
+# reads every city as Suzhou's leader does and changes nothing.
+
+OTHER_CITY_ROLES = [
+    "example-city-supervisor",
+    "example-city-leader",
+    "example-city-liaison-commerce",
+    "example-city-liaison-customs",
+    "example-city-district-lakeside",
+]
+# These name the task by number in the user's own plan (the second city's task 5 is its own): they
+# are not about Suzhou's objects.
+BY_NUMBER = {
+    "create milestone for customs",
+    "create milestone for commerce",
+    "change lead to customs",
+    "change lead to a department not on the task",
+}
+
+
+@pytest.fixture
+def two_cities(world, demo_accounts):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from departments.demo import seed_demo_accounts
+    from tasks_app.plan.plan_file import plan_file_parse
+    from tasks_app.plan.plan_io import plan_import
+
+    plan_import(plan_file_parse(settings.CBEC_EXAMPLE_CITY_PLAN_FILE.read_bytes()))
+    seed_demo_accounts(password="cbec-demo-2026", province=True)
+    return {user.username: user for user in get_user_model().objects.all()}
+
+
+@pytest.mark.parametrize("channel", ["web", "api"])
+@pytest.mark.parametrize("role", [*OTHER_CITY_ROLES, "province-leader"])
+def test_permission_matrix_across_cities(world, two_cities, channel, role):
+    """Every row of the matrix for one account of the other city (or the province): loading the
+    second city is the slow part, so one test walks all the actions (none of them changes anything:
+    each is refused, or a read)."""
+    client = _client(channel, two_cities[role])
+    wrong = {}
+    for action, ((web, api), expected) in MATRIX.items():
+        if action in BY_NUMBER:
+            continue
+        if role == "province-leader":
+            wanted = expected["leader"]
+        elif action in OWN_PLAN:
+            wanted = _own_plan_answer(action, role)
+        else:
+            wanted = 404
+        answer = _answer(channel, (web if channel == "web" else api)(client, world))
+        if answer != wanted:
+            wrong[action] = (answer, wanted)
+    assert wrong == {}
+    # Nothing of Suzhou's was changed by another city's sheet.
+    assert not Milestone.objects.filter(title__in=["表格改名", "表格新节点"], task__plan=world.task.plan).exists()
+
+
+# These act on the user's own plan (a sheet, a period): another city's office publishes its own 通报,
+# and a Suzhou milestone named in its sheet is a row error (400) with nothing written.
+OWN_PLAN = {
+    "import a sheet renaming the planned customs milestone",
+    "import a sheet adding a customs milestone",
+    "import a sheet renaming a started milestone",
+    "publish an assessment",
+    "withdraw when nothing is published",
+}
+MAY_IMPORT = {"example-city-supervisor", "example-city-liaison-commerce", "example-city-liaison-customs"}
+
+
+def _own_plan_answer(action, role):
+    if action.startswith("import a sheet"):
+        return 400 if role in MAY_IMPORT else 403
+    return OK if role == "example-city-supervisor" else 403
+
+
+@pytest.mark.parametrize("role", OTHER_CITY_ROLES)
+def test_lists_of_another_city_never_show_suzhou_rows(world, two_cities, role):
+    client_web, client_api = _client("web", two_cities[role]), _client("api", two_cities[role])
+    suzhou = {getattr(world, name).pk for name in VISIBLE_MILESTONES["supervisor"]}
+    web = client_web.get(reverse("tasks_app:milestone_list"))
+    assert not {m.pk for m in web.context["table"].data} & suzhou
+    api = client_api.get("/api/v1/milestones/", {"limit": 1000})
+    assert not {m["id"] for m in api.json()["results"]} & suzhou
+    implementations = client_api.get("/api/v1/implementations/", {"limit": 1000}).json()["results"]
+    assert world.pending_sip.pk not in {r["id"] for r in implementations}
+    assert client_api.get("/api/v1/progress-updates/", {"limit": 1000}).json()["results"] == []
+    # Task 5 by number is the second city's own task 5, not Suzhou's.
+    page = client_web.get(reverse("tasks_app:task_detail", kwargs={"number": 5}))
+    assert page.status_code == 200 and page.context["task"].plan.government.code == "example-city"
+    assert not {m.pk for m in page.context["milestones"]} & suzhou

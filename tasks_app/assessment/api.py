@@ -14,15 +14,13 @@ from tasks_app.assessment.permissions import indicator_reports_visible_to
 from tasks_app.assessment.scoring import Period, assessment_for, assessment_visible_to, from_publication
 from tasks_app.assessment.services import assessment_publish, assessment_withdraw, indicator_report_submit
 from tasks_app.core.people import person_label
-from tasks_app.plan.api import CurrentPlanSlugField
+from tasks_app.plan.api import CurrentPlanSlugField, UnitSlugField
 from tasks_app.plan.selectors import current_plan
 
 
 class IndicatorReportSerializer(serializers.ModelSerializer):
     indicator = CurrentPlanSlugField(Indicator, "code")
-    district = serializers.SlugRelatedField(
-        slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
-    )
+    district = UnitSlugField(District, allow_null=True, required=False)  # the plan's government's districts
     reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     period = serializers.RegexField(r"^[0-9]{4}(-Q[1-4])?$", max_length=7)
     value = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)

@@ -61,7 +61,7 @@ def figure_rows(queryset):
 
 
 def figure_export_source(user, params: dict):
-    plan = current_plan()
+    plan = current_plan(user)
     queryset = (
         indicator_reports_visible_to(user)
         .filter(indicator__plan=plan)
@@ -96,7 +96,7 @@ class FigureImporter(Importer):
 
     def template(self, user, params) -> Sheet:
         districts, city = indicator_report_scope(user)
-        plan = current_plan()
+        plan = current_plan(user)
         reports = IndicatorReport.objects.filter(indicator__plan=plan).filter(district__in=districts)
         if city:
             reports = reports | IndicatorReport.objects.filter(indicator__plan=plan, district__isnull=True)
@@ -119,7 +119,7 @@ class FigureImporter(Importer):
 
     def check(self, user, rows, problems: RowProblems) -> list[RowAction]:
         header = {column.key: str(column.header) for column in COLUMNS}
-        plan = current_plan()
+        plan = current_plan(user)
         indicators = {}
         for indicator in Indicator.objects.filter(plan=plan):
             for key in (indicator.name, indicator.name_en, indicator.code, str(indicator)):

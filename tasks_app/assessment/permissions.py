@@ -53,9 +53,10 @@ def indicator_report_scope(user):
     """What the user may report: ``(districts, city)`` — the districts whose figures they report
     (a queryset) and whether they report the city's. Nobody else is shown a reporting form."""
     from departments.models import District
+    from tasks_app.plan.selectors import current_government_units
 
     if has_global(user, "change_indicatorreport"):
-        return District.objects.order_by("position"), True
+        return current_government_units(District).order_by("position"), True
     districts = District.objects.filter(group__user=user).order_by("position")
     city = user.groups.filter(department__code__in=settings.CBEC_CITY_DATA_DEPARTMENTS).exists()
     return districts, city

@@ -171,7 +171,7 @@ def assessment_compute(
         result.headline = figures.indicators[headline].name
         result.headline_en = figures.indicators[headline].name_en or result.headline
 
-    for district in District.objects.order_by("position"):
+    for district in District.objects.filter(government_id=plan.government_id).order_by("position"):
         row = Row(code=district.code, name=district.name, name_en=district.name_en)
         key = ("district", district.pk)
         for part in district_rubric.parts if district_rubric else []:
@@ -328,10 +328,12 @@ def assessment_visible_to(user, assessment: Assessment) -> Assessment:
     if assessment.version is not None or can_see_all_assessments(user):
         return assessment
     group_names = set(user.groups.values_list("name", flat=True))
-    own_districts = set(District.objects.filter(group__name__in=group_names).values_list("code", flat=True))
-    own_departments = set(Department.objects.filter(group__name__in=group_names).values_list("code", flat=True))
-    names = set(District.objects.filter(code__in=own_districts).values_list("name", flat=True))
-    departments = set(Department.objects.filter(code__in=own_departments).values_list("name", flat=True))
+    # Codes repeat across governments (every city has a 商务局 "commerce"): code and name come from
+    # the user's own units, never looked up again by code.
+    districts_own = list(District.objects.filter(group__name__in=group_names).values_list("code", "name"))
+    departments_own = list(Department.objects.filter(group__name__in=group_names).values_list("code", "name"))
+    own_districts, names = {c for c, _n in districts_own}, {n for _c, n in districts_own}
+    own_departments, departments = {c for c, _n in departments_own}, {n for _c, n in departments_own}
     assessment.districts = [r for r in assessment.districts if r.code in own_districts]
     assessment.departments = [r for r in assessment.departments if r.code in own_departments]
     assessment.overdue = [m for m in assessment.overdue if m["owner"] in departments or m["district"] in names]

@@ -64,7 +64,7 @@ from tasks_app.core.people import person_label
 from tasks_app.exports import services as exports
 from tasks_app.plan.models import Implementation, ImplementationStatus
 from tasks_app.plan.permissions import implementations_visible_to
-from tasks_app.plan.selectors import current_plan
+from tasks_app.plan.selectors import current_government_units, current_plan
 from tasks_app.workflow.models import Milestone, MilestoneStatus
 from tasks_app.workflow.permissions import milestones_visible_to
 
@@ -637,7 +637,9 @@ def _indicators_page(request, *, form=None, status=200):
             "district": district,
             # No form for whoever may report nothing (leadership, most liaisons).
             "form": form if form.may_report else None,
-            "districts": District.objects.order_by("position") if can_see_all_assessments(request.user) else [],
+            "districts": current_government_units(District).order_by("position")
+            if can_see_all_assessments(request.user)
+            else [],
             "may_import_figures": figure_sheet.FigureImporter().may_import(request.user),
         },
         status=status,
@@ -647,7 +649,7 @@ def _indicators_page(request, *, form=None, status=200):
 def _chart_district(request):
     own = District.objects.filter(group__user=request.user).first()
     if can_see_all_assessments(request.user):
-        return District.objects.filter(code=request.GET.get("district")).first() or own
+        return current_government_units(District).filter(code=request.GET.get("district")).first() or own
     return own
 
 
@@ -719,7 +721,7 @@ def heatmap_page(request):
     """Task × district: each district's confirmation and the share of completed milestones."""
     plan = _plan()
     tasks = list(plan.tasks.order_by("number"))
-    districts = list(District.objects.order_by("position"))
+    districts = list(District.objects.filter(government_id=plan.government_id).order_by("position"))
     visible = implementations_visible_to(request.user).filter(task__plan=plan)
     if request.GET.get("_export") in EXPORT_FORMATS:
         return exports.streamed_export(request.GET["_export"], _implementation_sheet(visible))

@@ -56,7 +56,7 @@ def feed_milestones(user, today: dt.date):
     they may see — due from two months ago to a year ahead."""
     departments = Department.objects.filter(group__user=user)
     districts = District.objects.filter(group__user=user)
-    mine = milestones_visible_to(user).filter(task_id__in=plan_task_ids(current_plan()), status__in=OPEN_STATUSES)
+    mine = milestones_visible_to(user).filter(task_id__in=plan_task_ids(current_plan(user)), status__in=OPEN_STATUSES)
     mine = mine.filter(owner__in=departments) | mine.filter(district__in=districts)
     return (
         mine.filter(
@@ -91,7 +91,7 @@ def feed_calendar(user, *, base_url: str, today: dt.date | None = None) -> bytes
         event.add("description", f"{milestone.owner} · {milestone.get_status_display()}\n{url}")
         calendar.add_component(event)
     reporting = TaskResponsibility.objects.filter(
-        task__plan=current_plan(), department__group__user=user
+        task__plan=current_plan(user), department__group__user=user
     ).exists()
     if reporting:
         event = Event()

@@ -71,7 +71,7 @@ def leadership_overview(user, plan, today: dt.date) -> dict:
     by_section = _rows(sections, _tallies(milestones, "task__section", today, then))
     departments = list(Department.objects.filter(responsibilities__task__plan=plan).distinct().order_by("position"))
     by_department = _rows(departments, _tallies(milestones, "owner", today, then))
-    districts = list(District.objects.order_by("position"))
+    districts = list(District.objects.filter(government_id=plan.government_id).order_by("position"))
     by_district = _rows(districts, _tallies(milestones.exclude(district=None), "district", today, then))
     confirmations = dict(
         Implementation.objects.filter(task__plan=plan, status=ImplementationStatus.CONFIRMED)

@@ -17,7 +17,7 @@ class DepartmentListView(PlanContextMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         rows = []
         responsibilities = TaskResponsibility.objects.filter(task__plan=self.plan).values_list("department_id", "role")
-        for department in Department.objects.order_by("position", "code"):
+        for department in Department.objects.filter(government_id=self.plan.government_id).order_by("position", "code"):
             roles = [role for dept_id, role in responsibilities if dept_id == department.pk]
             rows.append(
                 {
@@ -35,7 +35,7 @@ class DepartmentDetailView(PlanContextMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        department = get_object_or_404(Department, code=self.kwargs["code"])
+        department = get_object_or_404(Department, government_id=self.plan.government_id, code=self.kwargs["code"])
         responsibilities = (
             TaskResponsibility.objects.filter(task__plan=self.plan, department=department)
             .select_related("task__section")
@@ -55,7 +55,7 @@ class DistrictListView(PlanContextMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         belts = {belt.district_id: belt for belt in self.plan.belts.all()}
-        districts = list(District.objects.order_by("position", "code"))
+        districts = list(District.objects.filter(government_id=self.plan.government_id).order_by("position", "code"))
         for district in districts:
             district.belt = belts.get(district.pk)
         context["districts"] = districts
@@ -67,7 +67,7 @@ class DistrictDetailView(PlanContextMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        district = get_object_or_404(District, code=self.kwargs["code"])
+        district = get_object_or_404(District, government_id=self.plan.government_id, code=self.kwargs["code"])
         implementations = list(
             Implementation.objects.filter(task__plan=self.plan, district=district)
             .select_related("task__section")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks_app', '0019_delivery_digests'),
+        ('tasks_app', '0020_plan_government'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

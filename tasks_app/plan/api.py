@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from departments.models import Department, District
 from tasks_app.plan.models import Implementation, KeyTask, TaskResponsibility
-from tasks_app.plan.selectors import current_plan, tasks_with_responsibilities
+from tasks_app.plan.selectors import current_government_units, current_plan, tasks_with_responsibilities
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -65,6 +67,19 @@ class CurrentPlanSlugField(serializers.SlugRelatedField):
         return self.model.objects.filter(plan=plan) if plan else self.model.objects.none()
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class UnitSlugField(serializers.SlugRelatedField):
+    """A department or district by code, among the current plan's government's only (codes are
+    unique within a government, not across them); looked up only when validating."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):
+        return current_government_units(self.model)
+
+
 class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
     """The current plan's key tasks; `{number}` is the task's number in the plan (1–17)."""
 
@@ -85,12 +100,26 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Department.objects.order_by("position", "code")
+    """The departments of the current plan's government."""
+
+    queryset = Department.objects.none()  # the real one depends on the current plan: see get_queryset
     serializer_class = DepartmentSerializer
     lookup_field = "code"
 
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Department.objects.none()
+        return current_government_units(Department).order_by("position", "code")
+
 
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = District.objects.order_by("position", "code")
+    """The districts of the current plan's government."""
+
+    queryset = District.objects.none()
     serializer_class = DistrictSerializer
     lookup_field = "code"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return District.objects.none()
+        return current_government_units(District).order_by("position", "code")

@@ -12,13 +12,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from departments.models import Department, District
+from departments.models import Department, District, Government
 
 
 class Plan(models.Model):
     """One action plan document (e.g. the Suzhou CBEC pilot-zone plan 2024–2026)."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
+    government = models.ForeignKey(
+        Government, verbose_name=_("government"), on_delete=models.PROTECT, related_name="plans"
+    )
     title = models.CharField(_("title"), max_length=300)
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)

@@ -8,7 +8,10 @@ from django.dispatch import Signal, receiver
 from guardian.models import GroupObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
+from departments.models import Government, GovernmentLevel
 from departments.roles import ensure_office_groups
+from departments.selectors import user_government_ids
+from departments.services import government_office_groups_ensure
 from tasks_app.core.access import APP, has_global, has_object_perm, perm, sync_rows
 from tasks_app.plan.models import Implementation, KeyTask, ResponsibilityRole
 
@@ -54,10 +57,36 @@ SUPERVISION_RIGHTS = [
 
 
 def office_permissions_sync() -> None:
-    """Give the supervision office and leadership groups their model-wide rights (idempotent)."""
+    """Give every government's supervision office and leadership groups their model-wide rights
+    (idempotent): a city's office its city's work (``visible_scope`` keeps it there), the
+    province's two groups the right to read every city's, nothing more."""
     supervision, leadership = ensure_office_groups()
-    supervision.permissions.set(Permission.objects.filter(content_type__app_label=APP, codename__in=SUPERVISION_RIGHTS))
-    leadership.permissions.set(Permission.objects.filter(content_type__app_label=APP, codename__in=READ_EVERYTHING))
+    government_office_groups_ensure()
+    rights = Permission.objects.filter(content_type__app_label=APP, codename__in=SUPERVISION_RIGHTS)
+    reading = Permission.objects.filter(content_type__app_label=APP, codename__in=READ_EVERYTHING)
+    supervision.permissions.set(rights)
+    leadership.permissions.set(reading)
+    for government in Government.objects.select_related("supervision_group", "leadership_group"):
+        province = government.level == GovernmentLevel.PROVINCE
+        if government.supervision_group is not None:
+            government.supervision_group.permissions.set(reading if province else rights)
+        if government.leadership_group is not None:
+            government.leadership_group.permissions.set(reading)
+
+
+def government_task_ids(user) -> list[int] | None:
+    """The ids of the tasks of the plans of the user's governments, or ``None`` when the user is not
+    limited to some governments (see ``departments.selectors.user_government_ids``)."""
+    ids = user_government_ids(user)
+    if ids is None:
+        return None
+    return list(KeyTask.objects.filter(plan__government_id__in=ids).values_list("pk", flat=True))
+
+
+def in_users_government(user, task: KeyTask) -> bool:
+    """Whether the task's plan is one of the user's governments' (what a model-wide right reaches)."""
+    ids = user_government_ids(user)
+    return ids is None or task.plan.government_id in ids
 
 
 @transaction.atomic
@@ -109,7 +138,12 @@ def visible_scope(user, model, own_codename: str):
     if not user.is_authenticated:
         return "none", [], None
     if has_global(user, own_codename):
-        return "all", [], None
+        # A city's office reads its own city's work only: with more than one government, "all"
+        # becomes the tasks of the user's governments' plans.
+        government_tasks = government_task_ids(user)
+        if government_tasks is None:
+            return "all", [], None
+        return "tasks", government_tasks, None
     task_ids = list(
         get_objects_for_user(user, f"{APP}.{VIEW_RECORDS}", KeyTask, accept_global_perms=False).values_list(
             "pk", flat=True
@@ -150,7 +184,7 @@ def implementations_visible_to(user):
 
 
 def can_manage_task_milestones(user, task: KeyTask) -> bool:
-    return has_global(user, MANAGE) or has_object_perm(user, MANAGE, task)
+    return (has_global(user, MANAGE) and in_users_government(user, task)) or has_object_perm(user, MANAGE, task)
 
 
 def can_add_own_milestone(user, task: KeyTask) -> bool:
@@ -158,7 +192,9 @@ def can_add_own_milestone(user, task: KeyTask) -> bool:
 
 
 def can_see_task_records(user, task: KeyTask) -> bool:
-    return has_global(user, VIEW_RECORDS) or has_object_perm(user, VIEW_RECORDS, task)
+    return (has_global(user, VIEW_RECORDS) and in_users_government(user, task)) or has_object_perm(
+        user, VIEW_RECORDS, task
+    )
 
 
 def can_change_lead(user) -> bool:

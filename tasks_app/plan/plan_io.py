@@ -12,12 +12,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from departments.models import Department, District
-from departments.services import department_upsert, district_upsert
+from departments.models import Department, District, Government
+from departments.services import (
+    default_government,
+    department_upsert,
+    district_upsert,
+    government_ensure,
+    unit_differences,
+)
 from tasks_app.plan.models import Implementation, KeyTask, Plan, ResponsibilityRole, Section, TaskResponsibility
 from tasks_app.plan.permissions import implementation_permissions_sync, office_permissions_sync, task_permissions_sync
 from tasks_app.plan.plan_file import PLAN_FILE_PARTS, PLAN_FORMAT, PlanFileError, plan_file_validate
@@ -95,31 +102,79 @@ class PlanWriter:
         self.summary.deleted[kind] += count
 
 
+class PlanUnitsDiffer(PlanFileError):
+    """The file names a government's departments or districts differently from what is stored:
+    nothing was written; ``problems`` lists each difference (import again with ``update=True`` to
+    apply them)."""
+
+
+def _government_for(data: dict) -> Government:
+    """The government the file's plan belongs to: the one the file names (created when new), else
+    the one an already loaded plan of that code belongs to, else the default government."""
+    meta, named = data["plan"], data.get("government")
+    stored = Plan.objects.filter(code=meta["code"]).select_related("government").first()
+    if named is not None:
+        government = Government.objects.filter(code=named["code"]).first()
+        if government is not None and government.level != named.get("level", government.level):
+            raise PlanFileError([("$.government.level", f"{government.code} is stored as a {government.level}")])
+        if stored is not None and stored.government.code != named["code"]:
+            raise PlanFileError(
+                [("$.plan.code", f"plan {meta['code']} belongs to {stored.government.code}, not {named['code']}")]
+            )
+        return government or government_ensure(
+            code=named["code"], name=named["name"], name_en=named.get("name_en", ""), level=named.get("level", "city")
+        )
+    if stored is not None:
+        return stored.government
+    return default_government()
+
+
 @transaction.atomic
-def plan_import(data: dict) -> ImportSummary:
-    """Load a validated plan file so that the database matches it. All or nothing."""
+def plan_import(data: dict, *, update: bool = False) -> ImportSummary:
+    """Load a validated plan file so that the database matches it. All or nothing.
+
+    Everything is read and written within the plan's government: its departments and districts are
+    found by code among that government's only, so importing one city's plan never changes another
+    city's rows. When the file names a stored department or district differently (name, English
+    name or order), nothing is written and ``PlanUnitsDiffer`` lists the differences, unless
+    ``update`` is set."""
     plan_file_validate(data)
     meta = data["plan"]
     summary = ImportSummary(plan_code=meta["code"])
     writer = PlanWriter(summary)
+    government = _government_for(data)
+
+    differences = unit_differences(government, Department, data["departments"], "$.departments")
+    differences += unit_differences(government, District, data["districts"], "$.districts")
+    if differences and not update:
+        raise PlanUnitsDiffer(differences)
 
     for model, upsert, units in (
         (Department, department_upsert, data["departments"]),
         (District, district_upsert, data["districts"]),
     ):
-        existing = set(model.objects.values_list("code", flat=True))
+        existing = set(model.objects.filter(government=government).values_list("code", flat=True))
         for position, unit in enumerate(units, start=1):
-            _, changed = upsert(code=unit["code"], name=unit["name"], name_en=unit["name_en"], position=position)
+            _, changed = upsert(
+                code=unit["code"], name=unit["name"], name_en=unit["name_en"], position=position, government=government
+            )
             if changed:
                 counter = summary.updated if unit["code"] in existing else summary.created
                 counter[model._meta.model_name] += 1
-    departments = {d.code: d for d in Department.objects.filter(code__in=[u["code"] for u in data["departments"]])}
-    districts = {d.code: d for d in District.objects.filter(code__in=[u["code"] for u in data["districts"]])}
+    departments = {
+        d.code: d
+        for d in Department.objects.filter(government=government, code__in=[u["code"] for u in data["departments"]])
+    }
+    districts = {
+        d.code: d
+        for d in District.objects.filter(government=government, code__in=[u["code"] for u in data["districts"]])
+    }
 
     plan = writer.sync(
         Plan,
         {"code": meta["code"]},
         {
+            "government": government,
             "title": meta["title"],
             "title_en": meta.get("title_en", ""),
             "issuer": meta.get("issuer", ""),
@@ -208,7 +263,7 @@ def _sync_implementations(writer: PlanWriter, task: KeyTask, wanted: list[Distri
 
 def plan_export(plan: Plan) -> dict:
     """The plan in the file format, in the order the plan lists things."""
-    districts = list(District.objects.order_by("position", "code"))
+    districts = list(District.objects.filter(government_id=plan.government_id).order_by("position", "code"))
     all_district_ids = {d.pk for d in districts}
     sections = []
     tasks = (
@@ -244,8 +299,16 @@ def plan_export(plan: Plan) -> dict:
             {"number": section.number, "title": section.title, "title_en": section.title_en, "tasks": section_tasks}
         )
 
-    exported = {
-        "format": PLAN_FORMAT,
+    exported: dict = {"format": PLAN_FORMAT}
+    government = plan.government
+    if government.code != settings.CBEC_DEFAULT_GOVERNMENT:  # the default government's files name none
+        exported["government"] = {
+            "code": government.code,
+            "name": government.name,
+            "name_en": government.name_en,
+            "level": government.level,
+        }
+    exported |= {
         "plan": {
             "code": plan.code,
             "title": plan.title,
@@ -261,7 +324,7 @@ def plan_export(plan: Plan) -> dict:
         },
         "departments": [
             {"code": d.code, "name": d.name, "name_en": d.name_en}
-            for d in Department.objects.order_by("position", "code")
+            for d in Department.objects.filter(government_id=plan.government_id).order_by("position", "code")
         ],
         "districts": [{"code": d.code, "name": d.name, "name_en": d.name_en} for d in districts],
         "sections": sections,

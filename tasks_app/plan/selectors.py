@@ -1,18 +1,56 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from departments.models import Department
+from departments.selectors import user_government_ids
 from tasks_app.plan.models import KeyTask, Plan, TaskResponsibility
 
+# The request being answered (set by ``tasks_app.plan.middleware``): ``current_plan()`` called
+# without a user inside a request answers for the request's user.
+current_request: ContextVar = ContextVar("cbec_current_request", default=None)
 
-def current_plan() -> Plan | None:
-    """The plan the site shows: CBEC_PLAN_CODE if set, otherwise the one starting latest."""
+
+def plans_visible_to(user):
+    """The plans of the governments the account belongs to (every plan for the province, an
+    administrator, or on a site with one government)."""
+    ids = user_government_ids(user)
     plans = Plan.objects.all()
+    return plans if ids is None else plans.filter(government_id__in=ids)
+
+
+def current_plan(user=None) -> Plan | None:
+    """The plan a page shows by default: the current plan of the user's government —
+    CBEC_PLAN_CODE if set and the user's, otherwise the one of the user's (first) government starting
+    latest. Without a user (and outside a request): the default government's plan, as before.
+
+    ``user`` defaults to the user of the request being answered."""
+    if user is None:
+        request = current_request.get()
+        user = getattr(request, "user", None) if request is not None else None
+    if user is not None and not user.is_authenticated:
+        user = None  # a signed-out request (a calendar feed by its token): the caller names the user
+    plans = plans_visible_to(user) if user is not None else Plan.objects.all()
     if settings.CBEC_PLAN_CODE:
-        return plans.filter(code=settings.CBEC_PLAN_CODE).first()
-    return plans.order_by("-start_year", "code").first()
+        chosen = plans.filter(code=settings.CBEC_PLAN_CODE).first()
+        if chosen is not None or user is None:
+            return chosen
+    first_government = Case(
+        When(government__code=settings.CBEC_DEFAULT_GOVERNMENT, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return plans.order_by(first_government, "government_id", "-start_year", "code").first()
+
+
+def current_government_units(model, user=None):
+    """The departments or districts (``model``) of the current plan's government, none without a
+    plan: the units a page or call of that plan may name or list — never another city's."""
+    plan = current_plan(user)
+    return model.objects.filter(government_id=plan.government_id) if plan else model.objects.none()
 
 
 def plan_task_ids(plan: Plan | None) -> list[int]:

@@ -39,6 +39,6 @@ class PlanOverviewView(PlanContextMixin, TemplateView):
             sections=sections,
             task_count=len(tasks),
             department_count=len({r.department_id for task in tasks for r in task.responsibilities.all()}),
-            district_count=District.objects.count(),
+            district_count=District.objects.filter(government_id=self.plan.government_id).count(),
         )
         return context

@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
-from departments.roles import SUPERVISION_GROUP
 from tasks_app.plan.models import ResponsibilityRole, TaskResponsibility
 from tasks_app.reminders.models import Delivery, DeliveryChannel, Notification, Reminder, ReminderKind
 from tasks_app.workflow.events import workflow_event
@@ -79,7 +78,8 @@ def event_record(event: str, *, subject: str, key: str, task, by, milestone=None
     group_ids = [u.group_id for u in units if u != OFFICE]
     among = Q(groups__pk__in=group_ids)
     if OFFICE in units:
-        among |= Q(groups__name=SUPERVISION_GROUP)
+        # The supervision office of the government whose plan this is, never another city's.
+        among |= Q(groups__supervised_government__plans__tasks=task)
     people = user_model.objects.filter(among, is_active=True)
     if by is not None:
         people = people.exclude(pk=by.pk)

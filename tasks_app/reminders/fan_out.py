@@ -11,10 +11,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from departments.models import Department
-from departments.roles import SUPERVISION_GROUP
+from departments.models import Department, Government
 from tasks_app.core.sql import quoted_table
-from tasks_app.plan.models import ResponsibilityRole, TaskResponsibility
+from tasks_app.plan.models import KeyTask, Plan, ResponsibilityRole, TaskResponsibility
 from tasks_app.reminders.models import Delivery, DeliveryChannel, DeliveryStatus, Notification, Reminder, ReminderKind
 
 OWNER_HEARS = [ReminderKind.DUE_SOON, ReminderKind.MONTHLY_REPORT, ReminderKind.OVERDUE, ReminderKind.MANUAL]
@@ -78,7 +77,6 @@ def immediate_people(user_ids: list[int], channel: str) -> list[int]:
 
 
 def fan_out_batch(cursor, ids: list[int], now: dt.datetime, mark_fanned_out: bool = True) -> int:
-    from django.contrib.auth.models import Group
 
     user_model = get_user_model()
     user_groups = quoted_table(user_model.groups.through)
@@ -87,7 +85,7 @@ def fan_out_batch(cursor, ids: list[int], now: dt.datetime, mark_fanned_out: boo
         quoted_table(Department),
         quoted_table(TaskResponsibility),
     )
-    supervision = Group.objects.filter(name=SUPERVISION_GROUP).values_list("pk", flat=True).first()
+    tasks, plans, governments = quoted_table(KeyTask), quoted_table(Plan), quoted_table(Government)
     batch, batch_params = _among("r.id", ids)
     audiences = (
         f"SELECT r.id AS reminder_id, d.group_id AS group_id FROM {reminders} r "  # noqa: S608 - names only
@@ -95,7 +93,12 @@ def fan_out_batch(cursor, ids: list[int], now: dt.datetime, mark_fanned_out: boo
         f"UNION SELECT r.id, d.group_id FROM {reminders} r "
         f"JOIN {responsibilities} tr ON tr.task_id = r.task_id AND tr.role = %s "
         f"JOIN {departments} d ON d.id = tr.department_id WHERE {batch} AND r.kind IN ({_in_list(LEAD_HEARS)}) "
-        f"UNION SELECT r.id, %s FROM {reminders} r WHERE {batch} AND r.kind IN ({_in_list(OFFICE_HEARS)})"
+        # The office of the government whose plan the task is in: one city's escalations never
+        # reach another city's (or the province's) office.
+        f"UNION SELECT r.id, g.supervision_group_id FROM {reminders} r "
+        f"JOIN {tasks} t ON t.id = r.task_id JOIN {plans} p ON p.id = t.plan_id "
+        f"JOIN {governments} g ON g.id = p.government_id "
+        f"WHERE {batch} AND r.kind IN ({_in_list(OFFICE_HEARS)}) AND g.supervision_group_id IS NOT NULL"
     )
     audience_params = [
         *batch_params,
@@ -103,7 +106,6 @@ def fan_out_batch(cursor, ids: list[int], now: dt.datetime, mark_fanned_out: boo
         ResponsibilityRole.LEAD,
         *batch_params,
         *LEAD_HEARS,
-        supervision,
         *batch_params,
         *OFFICE_HEARS,
     ]
@@ -248,7 +250,10 @@ def digests_create(day: dt.date, *, calendar_missing: list[int] | None = None, n
     calendar_missing = calendar_missing or []
     user_model = get_user_model()
     active = list(user_model.objects.filter(is_active=True).values_list("pk", flat=True))
-    office = set(user_model.objects.filter(groups__name=SUPERVISION_GROUP).values_list("pk", flat=True))
+    # Every government's supervision office (the calendar reminder is theirs).
+    office = set(
+        user_model.objects.filter(groups__supervised_government__isnull=False).values_list("pk", flat=True)
+    )
     made = 0
     for channel, column, table_alias in _individual_channels():
         daily = people_preferring(active, channel, Preference.DAILY)

@@ -23,6 +23,7 @@ from tasks_app.core.form_actions import form_submit
 from tasks_app.core.forms import DateInput
 from tasks_app.core.people import person_label
 from tasks_app.core.validators import date_plausible
+from tasks_app.plan.selectors import current_government_units
 from tasks_app.reminders.forms import SupervisionNoticeForm
 from tasks_app.reminders.models import NoticeReply, NoticeStatus
 from tasks_app.reminders.selectors import NOTICE_STATES, notices_board, notices_visible_to
@@ -113,7 +114,7 @@ def notice_board(request):
             "state": state,
             "department": department,
             "states": [(s, _state_label(s)) for s in NOTICE_STATES],
-            "departments": Department.objects.order_by("position", "code"),
+            "departments": current_government_units(Department).order_by("position", "code"),
             "counts": counts,
             "today": today,
         },

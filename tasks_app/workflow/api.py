@@ -18,7 +18,7 @@ from tasks_app.core.attachments import SERVED_TYPES, stored_file_response
 from tasks_app.core.errors import NotAllowed
 from tasks_app.core.people import person_label
 from tasks_app.core.validators import date_plausible
-from tasks_app.plan.api import CurrentPlanSlugField, KeyTaskDetailSerializer
+from tasks_app.plan.api import CurrentPlanSlugField, KeyTaskDetailSerializer, UnitSlugField
 from tasks_app.plan.models import Implementation, ImplementationStatus, KeyTask
 from tasks_app.plan.permissions import can_change_lead, implementations_visible_to
 from tasks_app.plan.selectors import current_plan, plan_task_ids, tasks_with_responsibilities
@@ -42,10 +42,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
     """Read shape of a milestone, and the input of POST (task number, owner and district codes)."""
 
     task = CurrentPlanSlugField(KeyTask, "number")
-    owner = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
-    district = serializers.SlugRelatedField(
-        slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
-    )
+    owner = UnitSlugField(Department)
+    district = UnitSlugField(District, allow_null=True, required=False)
     rag = serializers.SerializerMethodField()
     days_overdue = serializers.SerializerMethodField()
     reason = serializers.CharField(
@@ -93,10 +91,8 @@ class MilestonePatchSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     due_date = serializers.DateField(required=False, validators=[date_plausible])
-    owner = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), required=False)
-    district = serializers.SlugRelatedField(
-        slug_field="code", queryset=District.objects.all(), allow_null=True, required=False
-    )
+    owner = UnitSlugField(Department, required=False)
+    district = UnitSlugField(District, allow_null=True, required=False)
     reason = serializers.CharField(required=False, allow_blank=True, write_only=True)
 
 
@@ -240,7 +236,7 @@ class RejectSerializer(serializers.Serializer):
 
 
 class LeadChangeSerializer(serializers.Serializer):
-    department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
+    department = UnitSlugField(Department)
     reason = serializers.CharField(allow_blank=True)
 
 

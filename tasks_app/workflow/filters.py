@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
+from tasks_app.plan.selectors import current_government_units
 from tasks_app.workflow.models import Milestone, MilestoneStatus
 
 
@@ -9,13 +10,13 @@ class MilestoneFilter(django_filters.FilterSet):
     task = django_filters.NumberFilter(field_name="task__number", label=_("Task number"))
     owner = django_filters.ModelChoiceFilter(
         field_name="owner",
-        queryset=Department.objects.order_by("position"),
+        queryset=lambda request: current_government_units(Department).order_by("position"),
         to_field_name="code",
         label=_("Owner department"),
     )
     district = django_filters.ModelChoiceFilter(
         field_name="district",
-        queryset=District.objects.order_by("position"),
+        queryset=lambda request: current_government_units(District).order_by("position"),
         to_field_name="code",
         label=_("District"),
     )

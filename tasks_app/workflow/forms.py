@@ -58,7 +58,7 @@ class MilestoneForm(DayOffWarning, forms.ModelForm):
     def __init__(self, *args, task, owner_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owner_choices if owner_choices is not None else task.departments.all()
-        self.fields["district"].queryset = District.objects.order_by("position")
+        self.fields["district"].queryset = District.objects.filter(government__plans=task.plan_id).order_by("position")
         self.fields["district"].required = False
 
     def clean(self):

@@ -49,7 +49,7 @@ IMPORTED = ("id", "task", "title", "owner", "district", "due_date", "version")
 def _plan_milestones(user):
     return (
         milestones_visible_to(user)
-        .filter(task_id__in=plan_task_ids(current_plan()))
+        .filter(task_id__in=plan_task_ids(current_plan(user)))
         .select_related("task", "owner", "district")
     )
 
@@ -91,7 +91,8 @@ def milestone_template(user, task: KeyTask | None) -> Sheet:
     """The sheet to fill in: the milestones the user may change (of ``task``, or the whole plan),
     drop-downs of the tasks, departments and districts, and an instructions sheet."""
     queryset = _plan_milestones(user).order_by("task__number", "due_date", "id")
-    tasks = KeyTask.objects.filter(plan=current_plan()).order_by("number")
+    plan = current_plan(user)
+    tasks = KeyTask.objects.filter(plan=plan).order_by("number")
     if task is not None:
         queryset, tasks = queryset.filter(task=task), tasks.filter(pk=task.pk)
     changeable = [m for m in queryset if can_edit_planned(user, m) or can_extend(user)]
@@ -109,7 +110,9 @@ def milestone_template(user, task: KeyTask | None) -> Sheet:
         choices={
             1: [str(n) for n in tasks.values_list("number", flat=True)],
             3: [str(d) for d in departments],
-            4: [str(d) for d in District.objects.order_by("position")],
+            4: [str(d) for d in District.objects.filter(government_id=plan.government_id).order_by("position")]
+            if plan
+            else [],
         },
         instructions=[
             _("How to fill in this sheet"),
@@ -174,10 +177,13 @@ class MilestoneImporter(Importer):
 
     def check(self, user, rows, problems: RowProblems) -> list[RowAction]:
         header = {column.key: str(column.header) for column in COLUMNS}
-        plan = current_plan()
+        # The user's plan, also in a worker (no request there); only its government's units may be
+        # named: another city has a 商务局 "commerce" too.
+        plan = current_plan(user)
         tasks = {t.number: t for t in KeyTask.objects.filter(plan=plan)} if plan else {}
-        departments = _Units(Department.objects.all())
-        districts = _Units(District.objects.all())
+        government = plan.government_id if plan else None
+        departments = _Units(Department.objects.filter(government_id=government))
+        districts = _Units(District.objects.filter(government_id=government))
         responsible = set(TaskResponsibility.objects.filter(task__plan=plan).values_list("task_id", "department_id"))
         wanted_ids = set()
         for _number, record in rows:
@@ -347,7 +353,7 @@ class MilestoneImporter(Importer):
         if number:
             if not number.isdigit():
                 raise ValidationError({"task": _("Enter a task number.")})
-            task = KeyTask.objects.filter(plan=current_plan(), number=int(number)).first()
+            task = KeyTask.objects.filter(plan=current_plan(user), number=int(number)).first()
             if task is None:
                 raise ValidationError({"task": _("There is no key task %(number)s in the plan.") % {"number": number}})
         return milestone_template(user, task)

@@ -14,12 +14,15 @@ from tasks_app.dashboards.home import HOME_LIST
 from tasks_app.plan.models import Implementation
 from tasks_app.workflow.models import Milestone, MilestoneStatus
 
+SUZHOU = Milestone.objects.filter(task__plan__code="suzhou-cbec-2024-2026")
+
 
 @pytest.fixture
 def scenario(demo_accounts, settings):
     settings.DEBUG = True
     call_command("seed_demo", "--sample", stdout=io.StringIO())
-    # seed_demo set the passwords again: fresh user objects, or their sessions would be refused
+    # seed_demo set the passwords again: fresh user objects, or their sessions would be refused.
+    # The sample also loads a second, synthetic city: Suzhou's accounts see Suzhou's plan only.
     return {user.username: user for user in get_user_model().objects.all()}
 
 
@@ -36,7 +39,7 @@ def test_liaison_home_lists_its_own_work(scenario):
     liaison = response.context["liaison"]
     today = timezone.localdate()
     expected_overdue = set(
-        Milestone.objects.filter(owner__code="commerce", due_date__lt=today)
+        SUZHOU.filter(owner__code="commerce", due_date__lt=today)
         .exclude(status=MilestoneStatus.COMPLETED)
         .values_list("pk", flat=True)
     )
@@ -49,7 +52,7 @@ def test_liaison_home_lists_its_own_work(scenario):
     assert all(today <= m.due_date <= today + dt.timedelta(days=7) for m in liaison["due_soon"]["items"])
     assert (
         liaison["awaiting_sign_off"]["count"]
-        == Milestone.objects.filter(owner__code="commerce", status=MilestoneStatus.SUBMITTED).count()
+        == SUZHOU.filter(owner__code="commerce", status=MilestoneStatus.SUBMITTED).count()
     )
     assert [t.number for t in liaison["lead_tasks"]] == list(range(1, 18))
     assert "supervision" not in response.context and "district_home" not in response.context
@@ -59,7 +62,7 @@ def test_supervision_home_has_the_board_the_queue_and_rejections(scenario):
     context = home_of(scenario["supervisor"]).context
     assert context["supervision"]["overdue_count"] > 0
     queue = context["supervision"]["sign_off_queue"]
-    assert queue["count"] == Milestone.objects.filter(status=MilestoneStatus.SUBMITTED).count() > 0
+    assert queue["count"] == SUZHOU.filter(status=MilestoneStatus.SUBMITTED).count() > 0
     assert all(m.status == MilestoneStatus.SUBMITTED for m in queue["items"])
     assert len(context["supervision"]["rejected"]) == 2
     assert "liaison" not in context
@@ -75,6 +78,6 @@ def test_district_home_is_its_own_checklist(scenario):
 
 def test_leadership_home_has_plan_wide_progress(scenario):
     context = home_of(scenario["leader"]).context["leadership"]
-    assert context["totals"]["total"] == Milestone.objects.count()
-    assert sum(row["total"] for row in context["by_section"]) == Milestone.objects.count()
+    assert context["totals"]["total"] == SUZHOU.count()
+    assert sum(row["total"] for row in context["by_section"]) == SUZHOU.count()
     assert context["implementations"] == 170

@@ -18,7 +18,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sample",
             action="store_true",
-            help="also create a sample scenario: milestones in every state, updates, reminders, figures",
+            help=(
+                "also load the example second city (fixtures/example_city_plan_2024_2026.json, synthetic) with "
+                "its accounts and a province leadership account (province-leader), and create a sample scenario: "
+                "milestones in every state, updates, reminders, figures"
+            ),
         )
 
     def handle(self, *args, force=False, sample=False, **options):
@@ -28,8 +32,10 @@ class Command(BaseCommand):
                 "Use --force only on a demonstration site."
             )
         password = os.environ.get("CBEC_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+        if sample:
+            self._load_example_city()
         try:
-            accounts = seed_demo_accounts(password=password)
+            accounts = seed_demo_accounts(password=password, province=sample)
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
@@ -47,3 +53,14 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Sample scenario already present: nothing added.")
+
+    def _load_example_city(self):
+        from tasks_app.plan.plan_file import plan_file_parse
+        from tasks_app.plan.plan_io import PlanFileError, plan_import
+
+        source = settings.CBEC_EXAMPLE_CITY_PLAN_FILE
+        try:
+            summary = plan_import(plan_file_parse(source.read_bytes()))
+        except PlanFileError as error:
+            raise CommandError(f"{source}: {error}") from None
+        self.stdout.write(f"Example second city (synthetic): {summary.describe()}")
