@@ -132,7 +132,7 @@ def assessment_detail(request, period):
     version = request.query_params.get("version")
     if version:
         publication = AssessmentPublication.objects.filter(
-            period=str(period_), version=int(version) if version.isdigit() else -1
+            plan=current_plan(), period=str(period_), version=int(version) if version.isdigit() else -1
         ).first()
         if publication is None:
             raise NotFound("No such version.")
@@ -148,7 +148,7 @@ def assessment_publications(request, period):
     correction's reason, and who withdrew it, when and why."""
     period_ = _period(period)
     versions = (
-        AssessmentPublication.objects.filter(period=str(period_))
+        AssessmentPublication.objects.filter(plan=current_plan(), period=str(period_))
         .select_related("published_by", "withdrawn_by")
         .order_by("-version")
     )
@@ -185,6 +185,6 @@ def assessment_withdraw_view(request, period):
     serializer = WithdrawSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     publication = assessment_withdraw(
-        period=_period(period), by=request.user, reason=serializer.validated_data["reason"]
+        plan=current_plan(), period=_period(period), by=request.user, reason=serializer.validated_data["reason"]
     )
     return Response(_publication(publication))

@@ -196,7 +196,7 @@ class FigureImporter(Importer):
                 actions.append(RowAction(number, "unchanged", f"{indicator} · {period_text}"))
                 continue
             if period_text not in published:
-                published[period_text] = period_is_published(period_text)
+                published[period_text] = period_is_published(plan.pk, period_text)
             if published[period_text] and not office:
                 problem(
                     "period",

@@ -315,6 +315,8 @@ class AssessmentPublication(models.Model):
     published. A correction publishes the next version (with its reason) and supersedes the one in
     force; a withdrawal (撤回, with its reason) leaves the period unpublished. Every version stays."""
 
+    # Each plan publishes its own 通报: another city's 2025 is not Suzhou's 2025.
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="publications")
     period = models.CharField(_("period"), max_length=7)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     status = models.CharField(
@@ -347,9 +349,9 @@ class AssessmentPublication(models.Model):
             models.CheckConstraint(
                 condition=Q(period__regex=r"^[0-9]{4}(-Q[1-4])?$"), name="publication_period_format"
             ),
-            models.UniqueConstraint(fields=["period", "version"], name="publication_version_unique"),
+            models.UniqueConstraint(fields=["plan", "period", "version"], name="publication_version_unique"),
             models.UniqueConstraint(
-                fields=["period"], condition=Q(status="current"), name="publication_one_current_per_period"
+                fields=["plan", "period"], condition=Q(status="current"), name="publication_one_current_per_period"
             ),
         ]
 

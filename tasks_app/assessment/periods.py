@@ -56,9 +56,11 @@ class Period:
         return Period(self.year, self.quarter - 1) if self.quarter > 1 else Period(self.year - 1, 4)
 
 
-def period_is_published(period_text: str) -> bool:
+def period_is_published(plan_id: int, period_text: str) -> bool:
     year = period_text[:4]
-    return AssessmentPublication.objects.filter(period__in=[period_text, year], status="current").exists()
+    return AssessmentPublication.objects.filter(
+        plan_id=plan_id, period__in=[period_text, year], status="current"
+    ).exists()
 
 
 def plan_years(plan: Plan) -> range:

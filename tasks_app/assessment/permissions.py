@@ -25,17 +25,22 @@ def indicator_reports_visible_to(user):
     """A district sees its own figures and the city's; departments the city's; the offices all;
     every figure of a published period is visible to all."""
     from tasks_app.assessment.models import AssessmentPublication, IndicatorReport
+    from tasks_app.plan.selectors import plans_visible_to
 
-    queryset = IndicatorReport.objects.all()
     if not user.is_authenticated:
-        return queryset.none()
+        return IndicatorReport.objects.none()
+    # Only the plans of the user's own government(s): another city's figures are never listed.
+    queryset = IndicatorReport.objects.filter(indicator__plan__in=plans_visible_to(user))
     if has_global(user, VIEW_RECORDS):
         return queryset
-    published = list(AssessmentPublication.objects.filter(status="current").values_list("period", flat=True))
-    published_years = [p for p in published if len(p) == 4]
-    visible = Q(district__isnull=True) | Q(district__group__user=user) | Q(period__in=published)
-    for year in published_years:
-        visible |= Q(period__startswith=f"{year}-Q")
+    # A period published in a plan opens that plan's figures of the period (another city's
+    # publication opens nothing of this one's).
+    published = AssessmentPublication.objects.filter(status="current").values_list("plan_id", "period")
+    visible = Q(district__isnull=True) | Q(district__group__user=user)
+    for plan_id, period in published:
+        visible |= Q(indicator__plan_id=plan_id, period=period)
+        if len(period) == 4:
+            visible |= Q(indicator__plan_id=plan_id, period__startswith=f"{period}-Q")
     return queryset.filter(visible).distinct()
 
 

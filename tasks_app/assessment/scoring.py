@@ -295,10 +295,10 @@ def from_publication(publication: AssessmentPublication) -> Assessment:
 ASSESSMENT_CACHE_SECONDS = 6 * 3600
 
 
-def current_publication(period: Period | str) -> AssessmentPublication | None:
+def current_publication(plan: Plan, period: Period | str) -> AssessmentPublication | None:
     return (
         AssessmentPublication.objects.select_related("published_by", "withdrawn_by")
-        .filter(period=str(period), status=PublicationStatus.CURRENT)
+        .filter(plan=plan, period=str(period), status=PublicationStatus.CURRENT)
         .first()
     )
 
@@ -307,7 +307,7 @@ def assessment_for(plan: Plan, period: Period, *, as_of=None, with_change=True, 
     """The published results of the period if a version is in force, otherwise computed from the
     data — or taken from the cache, when nothing the assessment reads has changed since it was
     computed (the change counter is part of the key; see changes.py)."""
-    publication = current_publication(period)
+    publication = current_publication(plan, period)
     if publication is not None:
         return from_publication(publication)
     as_of = as_of or timezone.localdate()

@@ -32,7 +32,7 @@ def indicator_report_submit(*, indicator, district, period: str, value, by, sour
         can_report_indicator(by, district),
         _("A district reports its own figures; the city's come from the data-source departments."),
     )
-    if period_is_published(period_text) and not can_publish_assessment(by):
+    if period_is_published(indicator.plan_id, period_text) and not can_publish_assessment(by):
         raise InvalidState(
             _("The assessment for %(period)s is published; ask the supervision office to correct the figure.")
             % {"period": period_text}
@@ -86,7 +86,9 @@ def assessment_publish(*, plan, period, by, remarks: str = "", reason: str = "")
     if not can_publish_assessment(by):
         raise NotAllowed(_("Only the supervision office may publish an assessment."))
     period_text = _period_text(period)
-    rows = list(AssessmentPublication.objects.select_for_update().filter(period=period_text).order_by("version"))
+    rows = list(
+        AssessmentPublication.objects.select_for_update().filter(plan=plan, period=period_text).order_by("version")
+    )
     current = next((p for p in rows if p.status == PublicationStatus.CURRENT), None)
     if current is not None and not reason.strip():
         raise InvalidState(
@@ -104,6 +106,7 @@ def assessment_publish(*, plan, period, by, remarks: str = "", reason: str = "")
                 current.status = PublicationStatus.SUPERSEDED
                 current.save(update_fields=["status"])
             return AssessmentPublication.objects.create(
+                plan=plan,
                 period=period_text,
                 version=(rows[-1].version + 1) if rows else 1,
                 published_by=by,
@@ -118,7 +121,7 @@ def assessment_publish(*, plan, period, by, remarks: str = "", reason: str = "")
 
 
 @transaction.atomic
-def assessment_withdraw(*, period, by, reason: str) -> AssessmentPublication:
+def assessment_withdraw(*, plan, period, by, reason: str) -> AssessmentPublication:
     """Withdraw (撤回) the version in force, with a reason: it stays on record and readable; the
     period is unpublished again until a new version is published."""
     if not can_publish_assessment(by):
@@ -128,7 +131,7 @@ def assessment_withdraw(*, period, by, reason: str) -> AssessmentPublication:
     period_text = _period_text(period)
     current = (
         AssessmentPublication.objects.select_for_update()
-        .filter(period=period_text, status=PublicationStatus.CURRENT)
+        .filter(plan=plan, period=period_text, status=PublicationStatus.CURRENT)
         .first()
     )
     if current is None:

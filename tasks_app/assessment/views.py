@@ -182,9 +182,9 @@ def _date_words(value) -> str:
     return str(value)[:10] if _english() else zh_date(value)
 
 
-def _versions(period) -> list[AssessmentPublication]:
+def _versions(plan, period) -> list[AssessmentPublication]:
     return list(
-        AssessmentPublication.objects.filter(period=str(period))
+        AssessmentPublication.objects.filter(plan=plan, period=str(period))
         .select_related("published_by", "withdrawn_by")
         .order_by("-version")
     )
@@ -196,7 +196,7 @@ def _result(request, plan, period):
     version = request.GET.get("version")
     if version:
         publication = AssessmentPublication.objects.filter(
-            period=str(period), version=version if version.isdigit() else -1
+            plan=plan, period=str(period), version=version if version.isdigit() else -1
         ).first()
         if publication is None:
             raise Http404(_("No such version."))
@@ -244,7 +244,7 @@ def assessment_page(request, period: str):
         what = _("Department scores") if table is departments else _("District scores")
         filters = _("RAG: %(rag)s") % {"rag": RagColumn.LABELS[rag]} if rag in RagColumn.LABELS else ""
         return exports.streamed_export(export, _score_sheet(table, f"{what} {period_}", filters))
-    versions = _versions(period_)
+    versions = _versions(plan, period_)
     office = can_publish_assessment(request.user)
     current = next((v for v in versions if v.status == "current"), None)
     publish_form = PublishForm(correction=current is not None) if office else None
@@ -336,7 +336,7 @@ def assessment_publish_page(request, period: str):
     period_ = _period(period, plan)
     if not can_publish_assessment(request.user):
         raise PermissionDenied(_("Only the supervision office may publish an assessment."))
-    correction = AssessmentPublication.objects.filter(period=str(period_), status="current").exists()
+    correction = AssessmentPublication.objects.filter(plan=plan, period=str(period_), status="current").exists()
     form = PublishForm(request.POST, correction=correction)
     if not form.is_valid():
         messages.error(request, _("A corrected version needs a reason.") if correction else _("Check the remarks."))
@@ -369,7 +369,9 @@ def assessment_withdraw_page(request, period: str):
         messages.error(request, _("Say why the publication is withdrawn."))
         return _answer_on_page(request, period_, 400)
     try:
-        publication = assessment_withdraw(period=period_, by=request.user, reason=form.cleaned_data["reason"])
+        publication = assessment_withdraw(
+            plan=plan, period=period_, by=request.user, reason=form.cleaned_data["reason"]
+        )
     except InvalidState as error:
         messages.error(request, str(error))
         return _answer_on_page(request, period_, 409)

@@ -89,7 +89,7 @@ def leadership_overview(user, plan, today: dt.date) -> dict:
     }
     publication = (
         AssessmentPublication.objects.select_related("published_by")
-        .filter(status="current")
+        .filter(plan=plan, status="current")
         .order_by("-published_at")
         .first()
     )

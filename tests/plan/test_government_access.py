@@ -181,3 +181,36 @@ def test_seed_demo_sample_loads_the_second_city_and_the_province(suzhou_plan, se
     # The sample adds Suzhou's figures; its units and tasks are as they were.
     after, before = json.loads(suzhou_after.getvalue()), json.loads(suzhou_before.getvalue())
     assert {key: after[key] for key in units} == {key: before[key] for key in units}
+
+
+def test_another_citys_publication_is_its_own(accounts):
+    """The second city's office publishes its 2025 通报: Suzhou's 2025 stays unpublished, Suzhou's
+    districts see no figure opened by it, and each office sees only its own versions."""
+    from tasks_app.assessment.models import AssessmentPublication
+    from tasks_app.assessment.periods import Period
+    from tasks_app.assessment.permissions import indicator_reports_visible_to
+    from tasks_app.assessment.services import assessment_publish, assessment_withdraw
+
+    example = Plan.objects.get(code=EXAMPLE_PLAN)
+    suzhou = Plan.objects.get(code="suzhou-cbec-2024-2026")
+    published = assessment_publish(plan=example, period=Period.parse("2025"), by=accounts["example-city-supervisor"])
+    assert published.plan == example and published.version == 1
+    assert not AssessmentPublication.objects.filter(plan=suzhou).exists()
+    # Suzhou publishes its own 2025 as its version 1 (not a correction of the other city's).
+    own = assessment_publish(plan=suzhou, period=Period.parse("2025"), by=accounts["supervisor"])
+    assert own.version == 1
+    page = web(accounts["supervisor"]).get(reverse("tasks_app:assessment", kwargs={"period": "2025"}))
+    assert len(page.context["versions"]) == 1  # Suzhou's own version only
+    listed = api(accounts["example-city-supervisor"]).get("/api/v1/assessment/2025/publications/").json()
+    assert [v["version"] for v in listed["versions"]] == [1] and len(listed["versions"]) == 1
+    # Withdrawing the other city's leaves Suzhou's in force.
+    office = accounts["example-city-supervisor"]
+    assessment_withdraw(plan=example, period=Period.parse("2025"), by=office, reason="有误")
+    assert AssessmentPublication.objects.get(plan=suzhou, period="2025").status == "current"
+    # A Suzhou district's view of figures is opened by Suzhou's publication only.
+    gusu = accounts["district-gusu"]
+    visible = indicator_reports_visible_to(gusu)
+    assert not visible.filter(indicator__plan=example).exists()
+    # Nor does Suzhou's office list another city's figures (its own city-wide ones included).
+    assert not indicator_reports_visible_to(accounts["supervisor"]).filter(indicator__plan=example).exists()
+    assert indicator_reports_visible_to(accounts["example-city-supervisor"]).filter(indicator__plan=example).exists()
