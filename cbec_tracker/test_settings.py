@@ -16,6 +16,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
 
+# With ``pytest -n N`` (pytest-xdist) each worker process has its own database (pytest-django adds
+# the suffix) and its own Redis database, so one worker's Celery messages never reach another's.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", …
+if REDIS_URL and _XDIST_WORKER[2:].isdigit():  # noqa: F405
+    _base, _, _db = REDIS_URL.rpartition("/")  # noqa: F405
+    if _db.isdigit():
+        REDIS_URL = CELERY_BROKER_URL = f"{_base}/{int(_db) - int(_XDIST_WORKER[2:])}"
+
 # The embedded Celery broker (used when REDIS_URL is not set) keeps its files out of the tree.
 if not REDIS_URL:  # noqa: F405
     import tempfile

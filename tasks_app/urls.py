@@ -20,6 +20,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("plan/", plan_views.PlanOverviewView.as_view(), name="plan_overview"),
     path("tasks/<int:number>/", task_page.TaskDetailView.as_view(), name="task_detail"),
+    path("tasks/<int:number>/reports/", workflow_views.task_report_create, name="task_report_create"),
     path("tasks/<int:number>/milestones/new/", workflow_views.milestone_create, name="milestone_create"),
     path("tasks/<int:number>/lead/", workflow_views.task_lead_change, name="task_lead_change"),
     path("milestones/", workflow_views.MilestoneListView.as_view(), name="milestone_list"),

@@ -435,6 +435,27 @@ def _sheet_new(owner_code):
     return make
 
 
+def file_task_report(department_code, summary="本月完成调研", month=None):
+    """月度报送 on the world's task (5) for ``department_code``, this month unless ``month``."""
+
+    def body(world):
+        return {
+            "task": world.task.number,
+            "department": department_code,
+            "month": month or timezone.localdate().strftime("%Y-%m"),
+            "summary": summary,
+        }
+
+    def web(client, world):
+        data = body(world) | {"department": _department(department_code).pk}
+        return client.post(reverse("tasks_app:task_report_create", kwargs={"number": world.task.number}), data)
+
+    def api(client, world):
+        return client.post("/api/v1/task-reports/", body(world), format="json")
+
+    return web, api
+
+
 def row(*expected):
     """Expected answers in the order of ROLES."""
     assert len(expected) == len(ROLES)
@@ -553,6 +574,19 @@ MATRIX = {
     "decide a decided extension": (decide_extension(decided=True), row(409, 403, 403, 403, 403, 404, 404, 404)),
     "comment on a milestone": (comment("started_customs"), row(OK, OK, OK, OK, OK, 404, 404, 404)),
     "comment without text": (comment("started_customs", text=""), row(400, 400, 400, 400, 400, 404, 404, 404)),
+    # 月度报送: only a responsible department's own people, for their own department.
+    "file a monthly task report for customs": (
+        file_task_report("customs"),
+        row(403, 403, 403, OK, 403, 403, 403, 403),
+    ),
+    "file a monthly task report without a summary": (
+        file_task_report("customs", summary=""),
+        row(403, 403, 403, 400, 403, 403, 403, 403),
+    ),
+    "file a monthly task report for next year": (
+        file_task_report("customs", month=f"{timezone.localdate().year + 1}-01"),
+        row(403, 403, 403, 400, 403, 403, 403, 403),
+    ),
 }
 
 CASES = [(action, role) for action in MATRIX for role in ROLES]

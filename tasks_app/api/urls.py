@@ -22,6 +22,7 @@ router.register("indicator-reports", assessment_api.IndicatorReportViewSet, base
 router.register("overdue", reminders_api.OverdueViewSet, basename="overdue")
 router.register("notices", reminders_api.NoticeViewSet, basename="notice")
 router.register("extension-requests", workflow_api.ExtensionRequestViewSet, basename="extension-request")
+router.register("task-reports", workflow_api.TaskReportViewSet, basename="task-report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -26,7 +26,7 @@ from tasks_app.assessment.periods import Period
 from tasks_app.assessment.results import AMBER_ATTAINMENT, HUNDRED, NOT_ASSESSED, Component, _q, zh_date
 from tasks_app.plan.models import Implementation, ImplementationStatus, Plan, TaskResponsibility
 from tasks_app.plan.selectors import plan_task_ids
-from tasks_app.workflow.models import Milestone, ProgressUpdate, Rag
+from tasks_app.workflow.models import Milestone, ProgressUpdate, Rag, TaskReport
 
 
 class Figures:
@@ -299,6 +299,7 @@ class ProcessFacts:
         def moment(day):
             return timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
 
+        # A month is reported by a progress update on the task or by its monthly task report.
         posted = {
             f"month_{index}": Exists(
                 ProgressUpdate.objects.filter(
@@ -306,6 +307,11 @@ class ProcessFacts:
                     department_id=OuterRef("department_id"),
                     created_at__gte=moment(start),
                     created_at__lt=moment(end),
+                )
+            )
+            | Exists(
+                TaskReport.objects.filter(
+                    task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), month=start.replace(day=1)
                 )
             )
             for index, (start, end) in enumerate(months)

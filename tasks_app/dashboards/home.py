@@ -17,7 +17,7 @@ from tasks_app.plan.models import Implementation, ImplementationStatus, TaskResp
 from tasks_app.plan.selectors import current_plan, plan_task_ids
 from tasks_app.reminders.models import ReminderKind
 from tasks_app.reminders.selectors import overdue_milestones
-from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate
+from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate, TaskReport
 from tasks_app.workflow.permissions import milestones_visible_to
 
 OPEN = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED]
@@ -44,10 +44,13 @@ def _liaison(user, plan, today):
     updated = ProgressUpdate.objects.filter(
         task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), created_at__gte=month_start
     )
+    reported = TaskReport.objects.filter(
+        task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), month=today.replace(day=1)
+    )
     responsibilities = (
         TaskResponsibility.objects.filter(task__plan=plan, department__in=departments)
         .select_related("task", "department")
-        .annotate(updated=Exists(updated))
+        .annotate(updated=Exists(updated) | Exists(reported))
         .order_by("task__number")
     )
     owner_codes = ",".join(d.code for d in departments)

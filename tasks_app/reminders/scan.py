@@ -27,7 +27,7 @@ from tasks_app.core.sql import quoted_table
 from tasks_app.plan.models import TaskResponsibility
 from tasks_app.reminders import fan_out
 from tasks_app.reminders.models import Reminder, ReminderKind
-from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate
+from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate, TaskReport
 from workdays import calendar as workcal
 from workdays.conf import settings_values
 
@@ -209,7 +209,8 @@ def _working_day_candidates(as_of: dt.date) -> list[Candidates]:
 
 
 def _monthly_candidates(as_of: dt.date) -> list[Candidates]:
-    """From the report day on: each responsible department without an update on a task this month."""
+    """From the report day on: each responsible department with neither an update nor a monthly
+    report on a task this month."""
     if as_of.day < settings.CBEC_MONTHLY_REPORT_DAY:
         return []
     tz = timezone.get_default_timezone()
@@ -217,7 +218,13 @@ def _monthly_candidates(as_of: dt.date) -> list[Candidates]:
     updated_this_month = ProgressUpdate.objects.filter(
         task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), created_at__gte=since
     )
-    silent = TaskResponsibility.objects.filter(task__plan__end_year__gte=as_of.year).filter(~Exists(updated_this_month))
+    # A monthly task report (月度报送) counts as much as a progress update on one of its milestones.
+    reported_this_month = TaskReport.objects.filter(
+        task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), month=as_of.replace(day=1)
+    )
+    silent = TaskResponsibility.objects.filter(task__plan__end_year__gte=as_of.year).filter(
+        ~Exists(updated_this_month), ~Exists(reported_this_month)
+    )
     return [
         Candidates(
             kind=ReminderKind.MONTHLY_REPORT,

@@ -24,7 +24,14 @@ from tasks_app.plan.permissions import can_change_lead, implementations_visible_
 from tasks_app.plan.selectors import current_plan, plan_task_ids, tasks_with_responsibilities
 from tasks_app.workflow import services
 from tasks_app.workflow.filters import MilestoneFilter
-from tasks_app.workflow.models import ExtensionRequest, ExtensionStatus, Milestone, MilestoneComment, ProgressUpdate
+from tasks_app.workflow.models import (
+    ExtensionRequest,
+    ExtensionStatus,
+    Milestone,
+    MilestoneComment,
+    ProgressUpdate,
+    TaskReport,
+)
 from tasks_app.workflow.permissions import (
     can_edit_planned,
     can_extend,
@@ -32,6 +39,7 @@ from tasks_app.workflow.permissions import (
     extension_requests_visible_to,
     milestones_visible_to,
     progress_updates_visible_to,
+    task_reports_visible_to,
 )
 
 # A stored file is served with the type its content shows (tasks_app/core/attachments.py).
@@ -507,3 +515,76 @@ def task_lead(request, number: int):
         Prefetch("implementations", queryset=Implementation.objects.select_related("district"))
     )
     return Response(KeyTaskDetailSerializer(refreshed.get(pk=task.pk)).data)
+
+
+class TaskReportSerializer(serializers.ModelSerializer):
+    task = CurrentPlanSlugField(KeyTask, "number")
+    department = UnitSlugField(Department)
+    month = serializers.CharField(max_length=7, help_text='the month reported on, "2026-11"')
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskReport
+        fields = ["id", "task", "department", "month", "summary", "author", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"summary": {"allow_blank": True}}  # the service names a missing summary
+        validators = []  # one per task, department and month: the service replaces the month's report
+
+    def get_author(self, report) -> str:
+        return person_label(report.author)
+
+    def to_representation(self, report):
+        data = super().to_representation(report)
+        data["month"] = report.month.strftime("%Y-%m")
+        return data
+
+
+class TaskReportFilter(filters.FilterSet):
+    task = filters.NumberFilter(field_name="task__number")
+    department = filters.CharFilter(field_name="department__code")
+    month = filters.CharFilter(method="in_month")
+
+    class Meta:
+        model = TaskReport
+        fields = ["task", "department", "month"]
+
+    def in_month(self, queryset, name, value):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError as ApiValidationError
+
+        try:
+            return queryset.filter(month=services.report_month(value))
+        except DjangoValidationError as error:
+            raise ApiValidationError(error.message_dict) from None
+
+
+class TaskReportViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """月度报送: each responsible department's monthly report on a task, whether or not it owns a
+    milestone of it. `?task=5&department=customs&month=2026-11`. POST {`task`, `department`,
+    `month`, `summary`} files (or, the same month again, replaces) the report."""
+
+    serializer_class = TaskReportSerializer
+    filterset_class = TaskReportFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TaskReport.objects.none()
+        return (
+            task_reports_visible_to(self.request.user)
+            .filter(task_id__in=plan_task_ids(current_plan()))
+            .select_related("task", "department", "author")
+            .order_by("-month", "task__number", "department__position")
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        report = services.task_report_file(
+            task=data["task"],
+            department=data["department"],
+            month=data["month"],
+            summary=data["summary"],
+            by=request.user,
+        )
+        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)

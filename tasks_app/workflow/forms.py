@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
@@ -135,3 +136,27 @@ class LeadChangeForm(forms.Form):
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = task.departments.order_by("position")
+
+
+class TaskReportForm(forms.Form):
+    """月度报送 on a task: for one of the user's departments responsible for it, for a month."""
+
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    month = forms.CharField(
+        label=_("Month"), widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}), max_length=7
+    )
+    # Not required here: the service names a missing summary after saying who may report at all.
+    summary = forms.CharField(
+        label=_("What was done this month"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, task, own_departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any responsible department is a valid answer (the service says who may report for it);
+        # the list offers the user's own.
+        self.fields["department"].queryset = task.departments.all()
+        self.fields["department"].choices = [(d.pk, str(d)) for d in own_departments]
+        if not self.is_bound:
+            self.initial.setdefault("month", timezone.localdate().strftime("%Y-%m"))
+            if len(own_departments) == 1:
+                self.initial.setdefault("department", own_departments[0].pk)

@@ -260,3 +260,34 @@ class MilestoneComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class TaskReport(models.Model):
+    """A department's monthly report on a key task (月度报送), whether or not it owns a milestone of
+    it: the monthly reminder stops and the assessment counts the month as reported. One per task,
+    department and month; filing again the same month replaces the text (the history keeps it)."""
+
+    task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="reports")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="task_reports"
+    )
+    month = models.DateField(_("month"), help_text=_("the first day of the month reported on"))
+    summary = models.TextField(_("summary"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month", "task", "department"]
+        verbose_name = _("monthly task report")
+        verbose_name_plural = _("monthly task reports")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department", "month"], name="task_report_once_a_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="task_report_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.department} · {self.month:%Y-%m}"

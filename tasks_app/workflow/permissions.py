@@ -13,7 +13,7 @@ from tasks_app.plan.permissions import (
     task_responsibilities_synced,
     visible_scope,
 )
-from tasks_app.workflow.models import ExtensionRequest, Milestone, ProgressUpdate
+from tasks_app.workflow.models import ExtensionRequest, Milestone, ProgressUpdate, TaskReport
 
 WORK_ON = "work_on_milestone"
 
@@ -98,3 +98,21 @@ def extension_requests_visible_to(user):
         return queryset.none()
     by_task = queryset.filter(milestone__task_id__in=task_ids)
     return by_task if own is None else by_task | queryset.filter(milestone_id__in=own)
+
+
+def task_reports_visible_to(user):
+    """The monthly task reports of the tasks whose records the user may see (a district: the tasks
+    it implements are not enough — the reports are the departments')."""
+    kind, task_ids, _own = visible_scope(user, Milestone, VIEW_MILESTONE)
+    if kind == "all":
+        return TaskReport.objects.all()
+    if kind == "none":
+        return TaskReport.objects.none()
+    return TaskReport.objects.filter(task_id__in=task_ids)
+
+
+def task_report_departments(user, task: KeyTask):
+    """The departments responsible for ``task`` that the user reports for (their own units)."""
+    from departments.models import Department
+
+    return Department.objects.filter(responsibilities__task=task, group__user=user).distinct().order_by("position")

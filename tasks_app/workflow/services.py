@@ -12,6 +12,7 @@ from departments.models import Department, District
 from tasks_app.core.attachments import checked_upload
 from tasks_app.core.errors import InvalidState, NotAllowed, StaleVersion, require
 from tasks_app.core.history import save_with_history
+from tasks_app.core.validators import date_plausible
 from tasks_app.plan.models import Implementation, ImplementationStatus, KeyTask, ResponsibilityRole, TaskResponsibility
 from tasks_app.plan.permissions import (
     can_change_lead,
@@ -29,6 +30,7 @@ from tasks_app.workflow.models import (
     MilestoneComment,
     MilestoneStatus,
     ProgressUpdate,
+    TaskReport,
 )
 from tasks_app.workflow.permissions import (
     can_approve,
@@ -37,6 +39,7 @@ from tasks_app.workflow.permissions import (
     can_extend,
     can_work_on,
     milestone_permissions_sync,
+    task_report_departments,
 )
 
 
@@ -525,3 +528,46 @@ def milestone_comment_create(*, milestone: Milestone, by, text: str) -> Mileston
             departments=mentions,
         )
     return comment
+
+
+def report_month(text_or_date) -> dt.date:
+    """"2026-11" (or a date in it) → 2026-11-01; a ValidationError on ``month`` otherwise."""
+    if isinstance(text_or_date, dt.date):
+        return text_or_date.replace(day=1)
+    text = str(text_or_date or "").strip()
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        raise ValidationError({"month": _("Give the month as 2026-11.")}) from None
+
+
+@transaction.atomic
+def task_report_file(*, task: KeyTask, department: Department, month, summary: str, by) -> TaskReport:
+    """月度报送: a responsible department's report on a task for a month, filed by one of its people
+    (also a department that owns no milestone of the task). Filing again replaces the text."""
+    require(
+        task_report_departments(by, task).filter(pk=department.pk).exists(),
+        _("Only a department responsible for the task reports on it, by its own people."),
+    )
+    first_day = report_month(month)
+    this_month = timezone.localdate().replace(day=1)
+    if first_day > this_month:
+        raise ValidationError({"month": _("A month that has not begun cannot be reported on.")})
+    try:
+        date_plausible(first_day)
+    except ValidationError as error:
+        raise ValidationError({"month": error.messages}) from None
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationError({"summary": _("Write what was done this month.")})
+    report = (
+        TaskReport.objects.select_for_update()
+        .filter(task=task, department=department, month=first_day)
+        .first()
+    )
+    if report is None:
+        report = TaskReport(task=task, department=department, month=first_day)
+    report.summary, report.author = summary, by
+    save_with_history(report, by, check_unique=False)
+    return report

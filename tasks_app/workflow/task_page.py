@@ -15,8 +15,8 @@ from tasks_app.plan.permissions import (
 )
 from tasks_app.plan.selectors import task_lead_history, tasks_with_responsibilities
 from tasks_app.plan.views import PlanContextMixin
-from tasks_app.workflow.forms import LeadChangeForm
-from tasks_app.workflow.permissions import milestones_visible_to
+from tasks_app.workflow.forms import LeadChangeForm, TaskReportForm
+from tasks_app.workflow.permissions import milestones_visible_to, task_report_departments, task_reports_visible_to
 from tasks_app.workflow.timeline import milestone_timeline
 
 MILESTONES_PER_PAGE = 50
@@ -50,7 +50,15 @@ class TaskDetailView(PlanContextMixin, TemplateView):
         for milestone in milestones:
             milestone.current_rag = milestone.rag(today)
         may_change_lead = can_change_lead(user)
+        own_departments = list(task_report_departments(user, task))
+        report_form = kwargs.get("report_form") or (
+            TaskReportForm(task=task, own_departments=own_departments) if own_departments else None
+        )
         context.update(
+            task_reports=list(
+                task_reports_visible_to(user).filter(task=task).select_related("department", "author")[:24]
+            ),
+            report_form=report_form,
             task=task,
             lead=next((r.department for r in responsibilities if r.role == ResponsibilityRole.LEAD), None),
             co_departments=[r.department for r in responsibilities if r.role == ResponsibilityRole.CO],

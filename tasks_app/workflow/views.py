@@ -46,6 +46,7 @@ from tasks_app.workflow.forms import (
     MilestoneEditForm,
     MilestoneForm,
     ProgressUpdateForm,
+    TaskReportForm,
     TransitionForm,
 )
 from tasks_app.workflow.models import CompletionReport, ExtensionStatus, MilestoneStatus
@@ -57,6 +58,7 @@ from tasks_app.workflow.permissions import (
     extension_requests_visible_to,
     milestones_visible_to,
     progress_updates_visible_to,
+    task_report_departments,
 )
 from tasks_app.workflow.tables import MilestoneTable
 
@@ -476,3 +478,33 @@ def extension_requests_page(request):
         },
     )
 
+
+
+@require_POST
+def task_report_create(request, number: int):
+    """月度报送 on the task page: a responsible department's monthly report (its own people only)."""
+    task = get_object_or_404(_plan_tasks(), number=number)
+    own = list(task_report_departments(request.user, task))
+    if not own:
+        raise PermissionDenied(_("Only a department responsible for the task reports on it, by its own people."))
+    form = TaskReportForm(request.POST, task=task, own_departments=own)
+
+    def on_error(status):
+        from tasks_app.workflow.task_page import TaskDetailView
+
+        view = TaskDetailView()
+        view.setup(request, number=number)
+        view.plan = task.plan
+        context = view.get_context_data(number=number, report_form=form)
+        return render(request, view.template_name, context, status=status)
+
+    return form_submit(
+        request,
+        form,
+        on_error,
+        lambda data: services.task_report_file(
+            task=task, department=data["department"], month=data["month"], summary=data["summary"], by=request.user
+        ),
+        success=_("Monthly report filed."),
+        then=reverse("tasks_app:task_detail", kwargs={"number": number}) + "#monthly-report",
+    )

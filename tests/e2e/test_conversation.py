@@ -96,3 +96,33 @@ def test_extension_asked_and_granted(started, page_for, live_server, width):
     milestone = Milestone.objects.get(pk=started.pk)
     assert milestone.due_date == wanted and milestone.baseline_due_date == baseline
     assert milestone.extension_requests.get().status == ExtensionStatus.GRANTED
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_customs_files_a_monthly_report_on_a_task_it_owns_no_milestone_of(demo_accounts, page_for, live_server, width):
+    """月度报送 through the task page: the monthly reminder for 苏州海关 on task 5 then stops."""
+    from tasks_app.reminders.models import Reminder, ReminderKind
+    from tasks_app.reminders.services import reminders_scan
+
+    task = KeyTask.objects.get(number=5)
+    customs = Department.objects.get(code="customs")
+    assert not task.milestones.filter(owner=customs).exists()
+    w, h = WIDTHS[width]
+    page = page_for("liaison-customs", width=w, height=h)
+    page.goto(f"{live_server.url}/tasks/5/#monthly-report")
+    form = "form[action$='/tasks/5/reports/']"
+    page.fill(f"{form} textarea[name=summary]", "本月完成跨境品牌调研,形成初步名单。")
+    page.click(f"{form} button[type=submit]")
+    assert "月度报送已提交" in page.inner_text(".messages")
+    assert "本月完成跨境品牌调研" in page.inner_text("#task-reports")
+    page.screenshot(path=str(ARTIFACTS / f"task-report-{width}.png"), full_page=True)
+    # The scan on the report day (or later) of this month chases the others, not 苏州海关.
+    from workdays.calendar import next_working_day
+
+    report_day = next_working_day(timezone.localdate().replace(day=25))  # the scan skips days off
+    assert report_day.month == timezone.localdate().month
+    reminders_scan(as_of=report_day)
+    monthly = Reminder.objects.filter(
+        kind=ReminderKind.MONTHLY_REPORT, task=task, occurrence=report_day.strftime("%Y-%m")
+    )
+    assert monthly.exists() and not monthly.filter(department=customs).exists()
