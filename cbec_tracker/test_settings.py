@@ -25,7 +25,7 @@ if REDIS_URL and _XDIST_WORKER[2:].isdigit():  # noqa: F405
         REDIS_URL = CELERY_BROKER_URL = f"{_base}/{int(_db) - int(_XDIST_WORKER[2:])}"
 
 # The embedded Celery broker (used when REDIS_URL is not set) keeps its files out of the tree.
-if not REDIS_URL:  # noqa: F405
+if not REDIS_URL:
     import tempfile
 
     _celery_dir = Path(tempfile.mkdtemp(prefix="cbec-celery-"))  # noqa: F405
