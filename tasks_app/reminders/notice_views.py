@@ -4,12 +4,11 @@ or issues a follow-up. Every page starts from the notices the user may see (404 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from tasks_app.core.form_actions import form_submit
 from tasks_app.core.forms import DateInput
 from tasks_app.core.people import person_label
 from tasks_app.core.validators import date_plausible
+from tasks_app.exports import services as exports
 from tasks_app.plan.selectors import current_government_units
 from tasks_app.reminders.forms import SupervisionNoticeForm
 from tasks_app.reminders.models import NoticeReply, NoticeStatus
@@ -89,14 +89,24 @@ def supervision_notice(request, pk: int):
 
 
 def notice_board(request):
-    """Open / signed / replied / overdue notices, filtered by state and receiving department; CSV export."""
+    """Open / signed / replied / overdue notices, filtered by state and receiving department; CSV and
+    XLSX export of the filtered list."""
     state = request.GET.get("state", "")
     state = state if state in NOTICE_STATES else ""
     department = request.GET.get("department", "")
     today = timezone.localdate()
     notices = notices_board(request.user, state=state, department=department, as_of=today)
-    if request.GET.get("format") == "csv":
-        return _csv(notices, today)
+    fmt = request.GET.get("format")
+    if fmt in exports.FORMATS:
+        filters = " · ".join(
+            part
+            for part in (
+                _state_label(state) if state else "",
+                f"{_('Department')}：{department}" if department else "",
+            )
+            if part
+        )
+        return _export(fmt, notices, today, filters)
     visible = notices_visible_to(request.user)
     counts = {
         "open": visible.filter(status=NoticeStatus.OPEN).count(),
@@ -125,38 +135,36 @@ def _state_label(state: str) -> str:
     return _("overdue") if state == "overdue" else str(NoticeStatus(state).label)
 
 
-def _csv(notices, today) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="notices-{today:%Y%m%d}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Task"),
-            _("Milestone"),
-            _("Department"),
-            _("Issued"),
-            _("Reply due"),
-            _("Status"),
-            _("Signed by"),
-            _("Overdue"),
-        ]
-    )
-    for notice in notices[:10000]:
-        reminder = notice.reminder
-        writer.writerow(
-            [
+def _export(fmt: str, notices, today, filters: str):
+    """The board as CSV or XLSX through the one export layer (formula-safe, dates as dates)."""
+
+    def rows():
+        for notice in notices[:10000]:
+            reminder = notice.reminder
+            yield [
                 reminder.task.number,
                 reminder.milestone.title if reminder.milestone_id else "",
                 reminder.department.name if reminder.department_id else "",
-                timezone.localtime(reminder.created_at).strftime("%Y-%m-%d %H:%M"),
-                notice.reply_due.isoformat(),
+                reminder.created_at,
+                notice.reply_due,
                 notice.get_status_display(),
                 person_label(notice.acknowledged_by) if notice.acknowledged_by_id else "",
                 _("yes") if notice.is_overdue(today) else "",
             ]
-        )
-    return response
+
+    headers = [
+        _("Task"),
+        _("Milestone"),
+        _("Department"),
+        _("Issued"),
+        _("Reply due"),
+        _("Status"),
+        _("Signed by"),
+        _("Overdue"),
+    ]
+    return exports.streamed_export(
+        fmt, exports.Sheet(name=_("督办 notices"), headers=headers, rows=rows(), filters=filters)
+    )
 
 
 def _notice_or_404(user, pk: int):

@@ -117,8 +117,19 @@ def test_a_reply_with_an_attachment_on_the_page(milestone, demo_accounts, settin
     # The board: filtered, and exported.
     board = office.get(reverse("tasks_app:notice_board") + "?state=replied")
     assert "品牌出海清单" in board.content.decode()
-    csv = office.get(reverse("tasks_app:notice_board") + "?format=csv").content.decode("utf-8-sig")
+    exported = office.get(reverse("tasks_app:notice_board") + "?format=csv")
+    csv = b"".join(exported.streaming_content).decode("utf-8-sig")
     assert "品牌出海清单" in csv and "苏州海关" in csv
+    # The same list as a workbook through the export layer: title row, headers, dates as dates.
+    import io
+
+    import openpyxl
+
+    workbook = office.get(reverse("tasks_app:notice_board") + "?format=xlsx&state=replied")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert [row[2] for row in rows] == ["品牌出海清单"]
+    assert isinstance(rows[0][5], dt.date)  # the reply date
 
 
 def test_an_unanswered_notice_escalates_once_past_its_reply_date(milestone, demo_accounts):
