@@ -224,3 +224,30 @@ def test_deactivating_the_stand_in_ends_everything(demo_accounts, deputy, milest
     services.account_deactivate(user=deputy, by=office)
     assert not deputy.groups.exists()
     assert StandIn.objects.get().cancelled_by == office
+
+
+def test_during_the_stand_in_the_deputy_hears_what_the_person_hears(demo_accounts, customs, deputy):
+    """Workflow news and reminders for 苏州海关 reach its liaison's stand-in while it lasts, and not after."""
+    from tasks_app.reminders.models import Notification
+
+    liaison = demo_accounts["liaison-customs"]
+    today = timezone.localdate()
+    services.stand_in_name(person=liaison, stand_in=deputy, start=today, end=today + dt.timedelta(days=2), by=liaison)
+    during = milestone_create(
+        task=KeyTask.objects.get(number=5),
+        owner=customs,
+        title="代理期间新建节点",
+        due_date=today + dt.timedelta(days=40),
+        by=demo_accounts["liaison-commerce"],
+    )
+    assert Notification.objects.filter(recipient=deputy, reminder__milestone=during).exists()
+    assert Notification.objects.filter(recipient=liaison, reminder__milestone=during).exists()
+    services.stand_in_cancel(stand_in=StandIn.objects.get(stand_in=deputy), by=liaison)
+    after = milestone_create(
+        task=KeyTask.objects.get(number=5),
+        owner=customs,
+        title="代理结束后新建节点",
+        due_date=today + dt.timedelta(days=40),
+        by=demo_accounts["liaison-commerce"],
+    )
+    assert not Notification.objects.filter(recipient=deputy, reminder__milestone=after).exists()
