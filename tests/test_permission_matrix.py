@@ -1038,6 +1038,9 @@ BY_NUMBER = {
     "create milestone for commerce",
     "change lead to customs",
     "change lead to a department not on the task",
+    "file a monthly task report for customs",
+    "file a monthly task report without a summary",
+    "file a monthly task report for next year",
 }
 
 

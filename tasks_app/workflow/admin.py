@@ -3,7 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tasks_app.workflow.models import CompletionReport, ExtensionRequest, Milestone, MilestoneComment, ProgressUpdate
+from tasks_app.workflow.models import (
+    CompletionReport,
+    ExtensionRequest,
+    Milestone,
+    MilestoneComment,
+    ProgressUpdate,
+    TaskReport,
+)
 
 
 @admin.register(Milestone)
@@ -39,3 +46,11 @@ class CompletionReportAdmin(admin.ModelAdmin):
 class MilestoneCommentAdmin(admin.ModelAdmin):
     list_display = ["milestone", "author", "created_at"]
     raw_id_fields = ["milestone", "author"]
+
+
+@admin.register(TaskReport)
+class TaskReportAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "department", "month", "author", "updated_at"]
+    list_filter = ["month", "department"]
+    list_select_related = ["task", "department", "author"]
+    raw_id_fields = ["task", "author"]
