@@ -370,13 +370,7 @@ def task_lead_change(request, number: int):
     form = LeadChangeForm(request.POST, task=task)
 
     def on_error(status):
-        from tasks_app.workflow.task_page import TaskDetailView
-
-        view = TaskDetailView()
-        view.setup(request, number=number)
-        view.plan = task.plan
-        context = view.get_context_data(number=number, lead_form=form)
-        return render(request, view.template_name, context, status=status)
+        return _task_page_again(request, task, status, lead_form=form)
 
     return form_submit(
         request,
@@ -480,6 +474,17 @@ def extension_requests_page(request):
 
 
 
+def _task_page_again(request, task, status: int, **forms):
+    """The task page once more with a refused form (its errors beside the fields), answered ``status``."""
+    from tasks_app.workflow.task_page import TaskDetailView
+
+    view = TaskDetailView()
+    view.setup(request, number=task.number)
+    view.plan = task.plan
+    context = view.get_context_data(number=task.number, **forms)
+    return render(request, view.template_name, context, status=status)
+
+
 @require_POST
 def task_report_create(request, number: int):
     """月度报送 on the task page: a responsible department's monthly report (its own people only)."""
@@ -490,13 +495,7 @@ def task_report_create(request, number: int):
     form = TaskReportForm(request.POST, task=task, own_departments=own)
 
     def on_error(status):
-        from tasks_app.workflow.task_page import TaskDetailView
-
-        view = TaskDetailView()
-        view.setup(request, number=number)
-        view.plan = task.plan
-        context = view.get_context_data(number=number, report_form=form)
-        return render(request, view.template_name, context, status=status)
+        return _task_page_again(request, task, status, report_form=form)
 
     return form_submit(
         request,
