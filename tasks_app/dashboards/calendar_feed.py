@@ -1,5 +1,6 @@
 """Each person's deadlines as a calendar (.ics) that Outlook, WPS and phone calendars subscribe to:
-the open milestones of their department(s) or district(s) by due date, and the monthly reporting day
+the open milestones of their department(s) or district(s) by due date, the reply dates of 督办 notices
+to their department(s), and the monthly reporting day
 (from the 25th) for the departments that report. Built with ``icalendar``; the feed is private to
 its token, which its owner resets on the page."""
 
@@ -68,6 +69,22 @@ def feed_milestones(user, today: dt.date):
     )
 
 
+def feed_notices(user, today: dt.date):
+    """督办 notices to the user's departments still awaiting receipt or an answer: their reply dates."""
+    from tasks_app.reminders.models import NoticeStatus
+    from tasks_app.reminders.selectors import notices_visible_to
+
+    return (
+        notices_visible_to(user)
+        .filter(
+            status__in=[NoticeStatus.OPEN, NoticeStatus.ACKNOWLEDGED],
+            reminder__milestone__owner__group__user=user,
+            reply_due__gte=today - dt.timedelta(days=FEED_PAST_DAYS),
+        )
+        .order_by("reply_due")[:FEED_MOST_EVENTS]
+    )
+
+
 def feed_calendar(user, *, base_url: str, today: dt.date | None = None) -> bytes:
     today = today or timezone.localdate()
     calendar = Calendar()
@@ -89,6 +106,18 @@ def feed_calendar(user, *, base_url: str, today: dt.date | None = None) -> bytes
         url = base_url + reverse("tasks_app:milestone_detail", kwargs={"pk": milestone.pk})
         event.add("url", url)
         event.add("description", f"{milestone.owner} · {milestone.get_status_display()}\n{url}")
+        calendar.add_component(event)
+    for notice in feed_notices(user, today):
+        milestone = notice.reminder.milestone
+        event = Event()
+        event.add("uid", f"notice-{notice.pk}@cbec-tracker")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", notice.reply_due)
+        event.add("dtend", notice.reply_due + dt.timedelta(days=1))
+        event.add("summary", _("Reply due: 督办 notice on %(title)s") % {"title": milestone.title})
+        url = base_url + reverse("tasks_app:notice_detail", kwargs={"pk": notice.pk})
+        event.add("url", url)
+        event.add("description", f"{notice.get_status_display()}\n{url}")
         calendar.add_component(event)
     reporting = TaskResponsibility.objects.filter(
         task__plan=current_plan(user), department__group__user=user

@@ -98,3 +98,29 @@ def test_an_unknown_or_deactivated_feed_is_404(demo_accounts, deadlines):
     user.is_active = False
     user.save()
     assert _client().get(url).status_code == 404
+
+
+def test_a_notice_awaiting_an_answer_puts_its_reply_date_in_the_receivers_feed(demo_accounts, deadlines):
+    from tasks_app.reminders.services import notice_acknowledge, notice_reply, supervision_notice_issue
+
+    started = milestone_transition(milestone=deadlines["customs"], action="start", by=demo_accounts["liaison-customs"])
+    reply_due = timezone.localdate() + dt.timedelta(days=4)
+    notice = supervision_notice_issue(
+        milestone=started, by=demo_accounts["supervisor"], message="请说明进展", reply_due=reply_due
+    ).notice
+
+    def notice_events(username):
+        feed = _client().get(_feed_url(demo_accounts[username])).content
+        return {
+            str(e["UID"]): e.decoded("DTSTART")
+            for e in icalendar.Calendar.from_ical(feed).walk("VEVENT")
+            if str(e["UID"]).startswith("notice-")
+        }
+
+    uid = f"notice-{notice.pk}@cbec-tracker"
+    assert notice_events("liaison-customs") == {uid: reply_due}
+    assert notice_events("liaison-amr") == {}  # not the receiving department
+    notice_acknowledge(notice=notice, by=demo_accounts["liaison-customs"])
+    assert uid in notice_events("liaison-customs")  # signed for, not yet answered
+    notice_reply(notice=notice, by=demo_accounts["liaison-customs"], text="已整改")
+    assert notice_events("liaison-customs") == {}  # answered: nothing left to do by that date
