@@ -314,3 +314,16 @@ def test_a_real_worker_sends_each_event_once(suzhou_plan, demo_accounts):
         time.sleep(1.5)
     assert returned_mails() == ["liaison-commerce@example.gov.cn", "liaison-customs@example.gov.cn"]
     assert not Delivery.objects.filter(channel="email").exclude(status="sent").exists()
+
+
+@pytest.mark.parametrize(("choice", "mailed"), [("", True), ("immediate", True), ("daily", False), ("off", False)])
+def test_an_event_mails_at_once_only_those_who_chose_immediate(world, choice, mailed):
+    """The event's in-app notification always comes; the e-mail only for "immediate" (the default of a
+    liaison): "daily" gets it in the digest, "off" not at all."""
+    from accounts.models import Profile
+
+    task, users = world
+    Profile.objects.update_or_create(user=users["liaison-customs"], defaults={"notify_email": choice})
+    milestone = _customs_milestone(task, users)
+    assert told("assigned", milestone) == ["liaison-customs"]
+    assert mails("assigned") == (["liaison-customs@example.gov.cn"] if mailed else [])
