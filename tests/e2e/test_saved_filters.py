@@ -19,6 +19,9 @@ def test_save_and_reuse_a_filter(demo_accounts, page_for, live_server, width):
     assert chip.inner_text() == "推进中的"
     page.goto(f"{live_server.url}/milestones/")
     page.click(".saved-filter a")
-    assert page.url.endswith("/milestones/?status=in_progress")
+    # The click starts a navigation: wait until the new page has loaded before reading its DOM
+    # (reading it mid-navigation found no document element on CI).
+    page.wait_for_url("**/milestones/?status=in_progress")
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(ARTIFACTS / f"saved-filter-{width}.png"))
