@@ -34,7 +34,10 @@ class OverdueSerializer(serializers.ModelSerializer):
     task = serializers.IntegerField(source="task.number")
     owner = serializers.CharField(source="owner.code")
     district = serializers.CharField(source="district.code", allow_null=True, default=None)
-    days_overdue = serializers.SerializerMethodField()
+    days_overdue = serializers.SerializerMethodField(help_text="Calendar days since the due date.")
+    working_days_overdue = serializers.SerializerMethodField(
+        help_text="Working days since the due date (the Chinese calendar: statutory holidays, 调休)."
+    )
     escalation_level = serializers.IntegerField(allow_null=True)
     last_reminder_at = serializers.DateTimeField(allow_null=True)
 
@@ -50,12 +53,16 @@ class OverdueSerializer(serializers.ModelSerializer):
             "baseline_due_date",
             "status",
             "days_overdue",
+            "working_days_overdue",
             "escalation_level",
             "last_reminder_at",
         ]
 
     def get_days_overdue(self, milestone) -> int:
         return milestone.days_overdue(self.context["as_of"])
+
+    def get_working_days_overdue(self, milestone) -> int:
+        return milestone.working_days_overdue(self.context["as_of"])
 
 
 class OverdueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
@@ -16,11 +17,13 @@ from django_tables2 import SingleTableMixin
 from tasks_app.core.paginators import CountCachedPaginator
 from tasks_app.exports import services as exports
 from tasks_app.exports.views import SheetExportMixin, describe_filters
+from tasks_app.reminders.scan import working_days_mode
 from tasks_app.reminders.selectors import overdue_milestones
 from tasks_app.reminders.services import supervision_notices_issue
 from tasks_app.reminders.tables import OverdueTable
 from tasks_app.workflow.filters import MilestoneFilter
 from tasks_app.workflow.permissions import can_approve
+from workdays.conf import settings_values
 
 
 def overdue_table(user, params, as_of) -> OverdueTable:
@@ -71,6 +74,13 @@ class OverdueBoardView(SheetExportMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["may_issue_notices"] = can_approve(self.request.user)
+        # The board shows both counts and says which one the escalation follows.
+        if working_days_mode():
+            context["escalation_counts"] = "working"
+            context["escalation_every"] = settings_values().escalation_interval
+        else:
+            context["escalation_counts"] = "calendar"
+            context["escalation_every"] = settings.CBEC_ESCALATION_EVERY_DAYS
         return context
 
 

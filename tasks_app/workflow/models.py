@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from departments.models import Department, District
 from tasks_app.core.validators import date_plausible
 from tasks_app.plan.models import KeyTask
+from workdays import calendar as workcal
 
 
 class MilestoneStatus(models.TextChoices):
@@ -98,9 +99,17 @@ class Milestone(models.Model):
         return self.title
 
     def days_overdue(self, today) -> int:
+        """Calendar days (自然日) since the due date."""
         if self.status == MilestoneStatus.COMPLETED or today <= self.due_date:
             return 0
         return (today - self.due_date).days
+
+    def working_days_overdue(self, today) -> int:
+        """Working days (工作日, the Chinese calendar with its holidays and 调休) since the due date:
+        the count government time limits and the escalation use."""
+        if self.status == MilestoneStatus.COMPLETED or today <= self.due_date:
+            return 0
+        return workcal.working_days_between(self.due_date, today)
 
     def rag(self, today) -> str:
         if self.days_overdue(today) > 0:

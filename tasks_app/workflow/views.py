@@ -178,6 +178,7 @@ def milestone_page(request, milestone, *, status=200, **forms):
         "today": today,
         "rag": milestone.rag(today),
         "days_overdue": milestone.days_overdue(today),
+        "working_days_overdue": milestone.working_days_overdue(today),
         "updates": milestone.progress_updates.select_related("department", "author"),
         "history": history_rows(milestone),
         "actions": actions,

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
 from departments.models import Department
 from tasks_app.plan.models import KeyTask
@@ -226,3 +227,33 @@ def _a_saturday_off_ahead() -> dt.date:
     while day.weekday() != 5 or workcal.is_working_day(day):
         day += dt.timedelta(days=1)
     return day
+
+
+def test_the_overdue_board_shows_calendar_and_working_days_and_says_which_the_escalation_counts(demo_accounts, client):
+    from tasks_app.reminders.overdue_board import overdue_table
+
+    # Due Wednesday 30 September 2026; on Friday 9 October it is 9 calendar days overdue but only
+    # 2 working days (8 and 9 October: 1–7 October are the National Day holiday).
+    late = _milestone(demo_accounts, dt.date(2026, 9, 30), title="国庆前到期的清单")
+    as_of = dt.date(2026, 10, 9)
+    assert late.days_overdue(as_of) == 9
+    assert late.working_days_overdue(as_of) == 2
+    # Saturday 10 October is a working day (调休): 3 working days, 10 calendar days.
+    assert late.working_days_overdue(dt.date(2026, 10, 10)) == 3
+    with translation.override("en"):
+        table = overdue_table(demo_accounts["supervisor"], {}, as_of)
+        headers = table.export_headers()
+        row = next(r for r in table.export_rows(table.data.data) if r[0] == "国庆前到期的清单")
+    assert "Calendar days overdue" in headers and "Working days overdue" in headers
+    assert row[headers.index("Calendar days overdue")] == 9
+    assert row[headers.index("Working days overdue")] == 2
+
+    client.force_login(demo_accounts["supervisor"])
+    page = client.get("/overdue/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "逾期（自然日）" in page and "逾期（工作日）" in page
+    assert "催办升级按工作日计算：每逾期 5 个工作日升一级" in page
+    api = client.get("/api/v1/overdue/").json()
+    item = next(i for i in api["results"] if i["title"] == "国庆前到期的清单")
+    today = workcal.today()
+    assert item["days_overdue"] == (today - dt.date(2026, 9, 30)).days
+    assert item["working_days_overdue"] == workcal.working_days_between(dt.date(2026, 9, 30), today)
