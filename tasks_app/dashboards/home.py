@@ -53,10 +53,14 @@ def _liaison(user, plan, today):
         .annotate(updated=Exists(updated) | Exists(reported))
         .order_by("task__number")
     )
-    owner_codes = ",".join(d.code for d in departments)
     return {
         "departments": departments,
-        "owner_code": departments[0].code if len(departments) == 1 else owner_codes,
+        # The lists filter by one owner: a liaison of two departments gets the whole list (still
+        # only what they may see).
+        "owner_code": departments[0].code if len(departments) == 1 else "",
+        # Everything assigned and not yet signed off, whatever its due date: a milestone created
+        # today for next year shows here from today, not seven days before it is due.
+        "open": _counted(mine.filter(status__in=OPEN)),
         "overdue": _counted(mine.filter(status__in=OPEN, due_date__lt=today)),
         "due_soon": _counted(mine.filter(status__in=NOT_YET_SUBMITTED, due_date__gte=today, due_date__lte=soon)),
         "returned": _counted(mine.filter(status=MilestoneStatus.IN_PROGRESS).exclude(return_reason="")),
@@ -64,9 +68,24 @@ def _liaison(user, plan, today):
         "lead_tasks": [r.task for r in responsibilities if r.role == "lead"],
         "co_tasks": [r.task for r in responsibilities if r.role == "co"],
         "missing_monthly": [r for r in responsibilities if not r.updated],
-        "notices": user.notifications.filter(
-            read_at__isnull=True, reminder__kind__in=[ReminderKind.ESCALATION, ReminderKind.MANUAL]
-        ).select_related("reminder__task", "reminder__milestone", "reminder__department")[:20],
+        "notices": _notices_box(user, task_ids),
+    }
+
+
+def _notices_box(user, task_ids) -> dict:
+    """The 督办 notices and escalations told to this user on the plan's tasks, newest first, read or
+    not: when, which department is late, the level, whether it is read, and — for a notice — its
+    reply date and state."""
+    told = user.notifications.filter(
+        reminder__kind__in=[ReminderKind.ESCALATION, ReminderKind.MANUAL], reminder__task_id__in=task_ids
+    )
+    return {
+        "unread": told.filter(read_at__isnull=True).count(),
+        "items": list(
+            told.select_related(
+                "reminder__task", "reminder__milestone", "reminder__department", "reminder__notice"
+            ).order_by("-created_at", "-id")[:HOME_LIST]
+        ),
     }
 
 
@@ -114,10 +133,9 @@ def _district(user, plan, today):
         "due_figures": due_figures,
         "last_year": last_year,
         "year": today.year,
-        "milestones": list(
+        # Every open milestone in the district (however far its due date), soonest first.
+        "milestones": _counted(
             Milestone.objects.filter(task_id__in=plan_task_ids(plan), district=district, status__in=OPEN)
-            .select_related("task", "owner")
-            .order_by("due_date")[:20]
         ),
     }
 
@@ -130,10 +148,11 @@ def home(request):
     roles = user_roles(request.user)
     context = {"plan": plan, "today": today, "roles": {r.value for r in roles}}
     # New for me: the workflow steps (退回, 销号, 延期, 签收 …) told to this user and not yet read.
+    # Newest first, whatever the model's default order becomes.
     context["new_for_me"] = list(
-        request.user.notifications.filter(read_at__isnull=True, reminder__kind=ReminderKind.EVENT).select_related(
-            "reminder__task", "reminder__milestone", "reminder__department"
-        )[:HOME_LIST]
+        request.user.notifications.filter(read_at__isnull=True, reminder__kind=ReminderKind.EVENT)
+        .select_related("reminder__task", "reminder__milestone", "reminder__department")
+        .order_by("-created_at", "-id")[:HOME_LIST]
     )
     if plan is not None:
         if Role.LIAISON in roles:

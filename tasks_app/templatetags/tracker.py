@@ -42,6 +42,12 @@ def days_overdue(milestone, as_of) -> int:
 
 
 @register.filter
+def notice_overdue(notice, as_of) -> bool:
+    """``{{ notice|notice_overdue:today }}``: past its reply date without an answer."""
+    return bool(notice) and notice.is_overdue(as_of)
+
+
+@register.filter
 def number(value) -> str:
     """A figure with thousands separators and no trailing ".0": ``{{ 1500000.0|number }}`` → 1,500,000."""
     from tasks_app.core.charts import format_number

@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
 from tasks_app.plan.selectors import current_government_units
-from tasks_app.workflow.models import Milestone, MilestoneStatus
+from tasks_app.workflow.models import OPEN_STATUSES, Milestone, MilestoneStatus
+
+# "Open" (not yet signed off) beside the statuses: the home pages link their "everything open" boxes
+# to the list filtered this way.
+OPEN_CHOICE = "open"
 
 
 class MilestoneFilter(django_filters.FilterSet):
@@ -20,8 +24,17 @@ class MilestoneFilter(django_filters.FilterSet):
         to_field_name="code",
         label=_("District"),
     )
-    status = django_filters.ChoiceFilter(choices=MilestoneStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=[(OPEN_CHOICE, _("Open (not signed off)")), *MilestoneStatus.choices],
+        method="filter_status",
+        label=_("Status"),
+    )
     title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title contains"))
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN_CHOICE:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
 
     class Meta:
         model = Milestone

@@ -81,3 +81,91 @@ def test_leadership_home_has_plan_wide_progress(scenario):
     assert context["totals"]["total"] == SUZHOU.count()
     assert sum(row["total"] for row in context["by_section"]) == SUZHOU.count()
     assert context["implementations"] == 170
+
+
+def test_a_milestone_assigned_far_ahead_shows_on_the_owners_home_from_the_day_it_is_made(demo_accounts):
+    """Issue 21: everything open, not only what falls due within seven days."""
+    from departments.models import Department
+    from tasks_app.plan.models import KeyTask
+    from tasks_app.workflow.services import milestone_create
+
+    far = milestone_create(
+        task=KeyTask.objects.get(number=5),
+        owner=Department.objects.get(code="customs"),
+        title="明年一季度的通关便利化清单",
+        due_date=timezone.localdate() + dt.timedelta(days=120),
+        by=demo_accounts["supervisor"],
+    )
+    liaison = home_of(demo_accounts["liaison-customs"]).context["liaison"]
+    assert far.pk in [m.pk for m in liaison["open"]["items"]]
+    assert liaison["open"]["count"] == Milestone.objects.filter(
+        owner__code="customs", status__in=["planned", "in_progress", "submitted"]
+    ).count()
+    assert far.pk not in [m.pk for m in liaison["due_soon"]["items"]]
+    # Another department's liaison does not get it.
+    assert far.pk not in [m.pk for m in home_of(demo_accounts["liaison-commerce"]).context["liaison"]["open"]["items"]]
+    # The box's "all" link lists the open ones.
+    client = Client()
+    client.force_login(demo_accounts["liaison-customs"])
+    listed = client.get(reverse("tasks_app:milestone_list"), {"owner": "customs", "status": "open"})
+    assert "明年一季度的通关便利化清单" in listed.content.decode()
+
+
+def test_the_notices_box_has_date_department_reply_date_and_read_state(demo_accounts):
+    from departments.models import Department
+    from tasks_app.plan.models import KeyTask
+    from tasks_app.reminders.services import supervision_notice_issue
+    from tasks_app.workflow.services import milestone_create
+
+    late = milestone_create(
+        task=KeyTask.objects.get(number=5),
+        owner=Department.objects.get(code="customs"),
+        title="跨境电商通关数据月报",
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+        by=demo_accounts["supervisor"],
+    )
+    reply_due = timezone.localdate() + dt.timedelta(days=6)
+    supervision_notice_issue(milestone=late, by=demo_accounts["supervisor"], message="请说明进度", reply_due=reply_due)
+    page = home_of(demo_accounts["liaison-customs"])
+    box = page.context["liaison"]["notices"]
+    assert box["unread"] == 1
+    (told,) = box["items"]
+    html = page.content.decode()
+    section = html[html.index('id="home-notices"') :]
+    section = section[: section.index("</table>")]
+    assert "跨境电商通关数据月报" in section
+    assert "苏州海关" in section  # the department the notice is about
+    assert reply_due.isoformat() in section
+    assert timezone.localtime(told.created_at).date().isoformat() in section
+    assert "未读" in section and "待签收" in section
+    client = Client()
+    client.force_login(demo_accounts["liaison-customs"])
+    client.post(reverse("tasks_app:notification_read", args=[told.pk]))
+    page = home_of(demo_accounts["liaison-customs"])
+    assert page.context["liaison"]["notices"]["unread"] == 0
+    html = page.content.decode()
+    section = html[html.index('id="home-notices"') :]
+    assert "已读" in section[: section.index("</table>")]
+    # The lead department (市商务局, lead of every task) is told too; a department outside the task is not.
+    assert len(home_of(demo_accounts["liaison-commerce"]).context["liaison"]["notices"]["items"]) == 1
+    assert home_of(demo_accounts["liaison-qiaolian"]).context["liaison"]["notices"]["items"] == []
+
+
+def test_the_district_home_lists_every_open_milestone_of_the_district(demo_accounts):
+    from departments.models import Department, District
+    from tasks_app.plan.models import KeyTask
+    from tasks_app.workflow.services import milestone_create
+
+    far = milestone_create(
+        task=KeyTask.objects.get(number=5),
+        owner=Department.objects.get(code="customs"),
+        district=District.objects.get(code="sip"),
+        title="园区海外仓备案",
+        due_date=timezone.localdate() + dt.timedelta(days=200),
+        by=demo_accounts["supervisor"],
+    )
+    district = home_of(demo_accounts["district-sip"]).context["district_home"]
+    assert far.pk in [m.pk for m in district["milestones"]["items"]]
+    assert district["milestones"]["count"] == Milestone.objects.filter(
+        district__code="sip", status__in=["planned", "in_progress", "submitted"]
+    ).count()
