@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from tasks_app.exports.services import write_export  # noqa: E402
+from tasks_app.exports.sheets import Sheet  # noqa: E402
 from tasks_app.reminders.overdue_board import overdue_table  # noqa: E402
 
 
@@ -60,7 +61,7 @@ def main() -> None:
             yield row
 
     with tempfile.TemporaryFile() as output:
-        write_export(output, args.format, "overdue", table.export_headers(), counted())
+        write_export(output, args.format, Sheet(name="overdue", headers=table.export_headers(), rows=counted()))
         size = output.tell()
     print(
         json.dumps(

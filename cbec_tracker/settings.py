@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # /plans/<code>/… answers within that plan (before the URL is resolved; a plan not visible: 404).
+    "tasks_app.plan.middleware.PlanInUrlMiddleware",
     # Idle sessions end; activity and the signed-in language are recorded.
     "accounts.middleware.SessionActivityMiddleware",
     "cbec_tracker.middleware.PageLoginRequiredMiddleware",
@@ -115,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tasks_app.reminders.context_processors.notifications",
+                "tasks_app.plan.context_processors.plans",
             ],
         },
     },
@@ -204,7 +207,9 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# Absolute: a page answered within a plan (/plans/<code>/…) has that as its script prefix, which a
+# relative STATIC_URL would take on.
+STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence lives outside the static root and is served only through permission-checked views.
@@ -344,7 +349,11 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in, and a plan named in the URL is one the caller may see (else 404).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "tasks_app.plan.api_access.PlanInUrlVisible",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # At most 500 rows a page; malformed or out-of-range paging parameters are a 400 (core/request_guard.py).
     "DEFAULT_PAGINATION_CLASS": "tasks_app.core.api_pagination.BoundedLimitOffsetPagination",

@@ -18,6 +18,7 @@ from tasks_app.assessment.permissions import can_manage_assessment, can_publish_
 from tasks_app.core.errors import InvalidState, NotAllowed, require
 from tasks_app.core.history import save_with_history
 from tasks_app.core.people import person_label
+from tasks_app.plan.services import plan_writable_check
 
 
 @transaction.atomic
@@ -32,6 +33,7 @@ def indicator_report_submit(*, indicator, district, period: str, value, by, sour
         can_report_indicator(by, district),
         _("A district reports its own figures; the city's come from the data-source departments."),
     )
+    plan_writable_check(indicator.plan_id)
     if period_is_published(indicator.plan_id, period_text) and not can_publish_assessment(by):
         raise InvalidState(
             _("The assessment for %(period)s is published; ask the supervision office to correct the figure.")
@@ -85,6 +87,7 @@ def assessment_publish(*, plan, period, by, remarks: str = "", reason: str = "")
 
     if not can_publish_assessment(by):
         raise NotAllowed(_("Only the supervision office may publish an assessment."))
+    plan_writable_check(plan)
     period_text = _period_text(period)
     rows = list(
         AssessmentPublication.objects.select_for_update().filter(plan=plan, period=period_text).order_by("version")
@@ -126,6 +129,7 @@ def assessment_withdraw(*, plan, period, by, reason: str) -> AssessmentPublicati
     period is unpublished again until a new version is published."""
     if not can_publish_assessment(by):
         raise NotAllowed(_("Only the supervision office may withdraw a publication."))
+    plan_writable_check(plan)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the publication is withdrawn.")})
     period_text = _period_text(period)
@@ -150,6 +154,7 @@ def interim_targets_save(*, indicator, period, values: dict, by, note: str = "")
     (None for the city) to a value (None clears it). Each change is in the history. Returns how
     many targets changed."""
     require(can_manage_assessment(by), _("Only the supervision office sets targets."))
+    plan_writable_check(indicator.plan_id)
     period_text = _period_text(period)
     changed = 0
     for district, value in values.items():

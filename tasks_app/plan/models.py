@@ -32,6 +32,18 @@ class Plan(models.Model):
     preamble = models.TextField(_("preamble"), blank=True)
     goals = models.TextField(_("development goals"), blank=True)
     safeguards = models.TextField(_("safeguard measures"), blank=True)
+    # A plan past its last year is read-only; the supervision office may reopen it (with a reason) —
+    # to publish its final assessment, say — and close it again.
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -44,6 +56,13 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def has_ended(self, today) -> bool:
+        return today.year > self.end_year
+
+    def is_read_only(self, today) -> bool:
+        """Ended and not reopened: its record stays as it is."""
+        return self.has_ended(today) and self.reopened_at is None
 
 
 class Section(models.Model):

@@ -3,7 +3,9 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
 
 from departments.models import Department
 from departments.selectors import user_government_ids
@@ -14,12 +16,33 @@ from tasks_app.plan.models import KeyTask, Plan, TaskResponsibility
 current_request: ContextVar = ContextVar("cbec_current_request", default=None)
 
 
-def plans_visible_to(user):
+def plans_visible_to(user) -> list[Plan]:
     """The plans of the governments the account belongs to (every plan for the province, an
-    administrator, or on a site with one government)."""
+    administrator, or on a site with one government), newest first within each government. One
+    query, remembered on the user object (i.e. for the request): the plan switcher, the plan in the
+    URL and ``current_plan`` all ask."""
+    cached = getattr(user, "_cbec_visible_plans", None)
+    if cached is not None:
+        return cached
     ids = user_government_ids(user)
-    plans = Plan.objects.all()
-    return plans if ids is None else plans.filter(government_id__in=ids)
+    plans = Plan.objects.select_related("government")
+    plans = list(plans if ids is None else plans.filter(government_id__in=ids))
+    if user is not None:
+        user._cbec_visible_plans = plans
+    return plans
+
+
+def plan_in_url(request) -> Plan:
+    """The plan named in the request's URL (``/plans/<code>/…``) among those its user may see;
+    a 404 for any other (remembered on the request)."""
+    plan = getattr(request, "plan_from_url", None)
+    if plan is None:
+        code = request.plan_code_from_url
+        plan = next((p for p in plans_visible_to(request.user) if p.code == code), None)
+        if plan is None:
+            raise Http404("No such plan.")
+        request.plan_from_url = plan
+    return plan
 
 
 def current_plan(user=None) -> Plan | None:
@@ -28,22 +51,48 @@ def current_plan(user=None) -> Plan | None:
     latest. Without a user (and outside a request): the default government's plan, as before.
 
     ``user`` defaults to the user of the request being answered."""
+    request = current_request.get()
+    # The plan named in the URL (/plans/<code>/…), for the request's own user.
+    in_url = request is not None and getattr(request, "plan_code_from_url", None)
+    if in_url and (user is None or user == getattr(request, "user", None)):
+        return plan_in_url(request)
     if user is None:
-        request = current_request.get()
         user = getattr(request, "user", None) if request is not None else None
     if user is not None and not user.is_authenticated:
         user = None  # a signed-out request (a calendar feed by its token): the caller names the user
-    plans = plans_visible_to(user) if user is not None else Plan.objects.all()
+    if user is None:
+        if settings.CBEC_PLAN_CODE:
+            return Plan.objects.filter(code=settings.CBEC_PLAN_CODE).first()
+        return default_plan_of(list(Plan.objects.select_related("government")))
+    plans = plans_visible_to(user)
     if settings.CBEC_PLAN_CODE:
-        chosen = plans.filter(code=settings.CBEC_PLAN_CODE).first()
-        if chosen is not None or user is None:
+        chosen = next((p for p in plans if p.code == settings.CBEC_PLAN_CODE), None)
+        if chosen is not None:
             return chosen
-    first_government = Case(
-        When(government__code=settings.CBEC_DEFAULT_GOVERNMENT, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return plans.order_by(first_government, "government_id", "-start_year", "code").first()
+    return default_plan_of(plans)
+
+
+def default_plan_of(plans: list[Plan]) -> Plan | None:
+    """The plan shown by default among ``plans``: that of the default government first (the first
+    city), then by government; within one, the one running this year that started latest — a
+    successor loaded in the autumn takes over on 1 January of its first year, an ended plan stays
+    the default only until then."""
+    if not plans:
+        return None
+    default_government = settings.CBEC_DEFAULT_GOVERNMENT
+    year = timezone.localdate().year
+
+    def order(plan: Plan):
+        started = plan.start_year <= year
+        return (
+            plan.government.code != default_government,
+            plan.government_id,
+            not started,  # a plan already begun before one yet to begin
+            -plan.start_year if started else plan.start_year,
+            plan.code,
+        )
+
+    return min(plans, key=order)
 
 
 def current_government_units(model, user=None):

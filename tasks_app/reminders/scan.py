@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from tasks_app.core.sql import quoted_table
 from tasks_app.plan.models import TaskResponsibility
+from tasks_app.plan.services import read_only_task_ids
 from tasks_app.reminders import fan_out
 from tasks_app.reminders.models import Reminder, ReminderKind
 from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate, TaskReport
@@ -112,7 +113,17 @@ def _escalation_candidates(escalated, level) -> Candidates:
 
 
 def due_candidates(as_of: dt.date) -> list[Candidates]:
-    """Every set of reminders due on ``as_of`` (existing ones included: the database drops copies)."""
+    """Every set of reminders due on ``as_of`` (existing ones included: the database drops copies),
+    none about the work of a plan that has ended (read-only: its record stays as it was)."""
+    ended = read_only_task_ids(as_of)
+    found = _due_candidates(as_of)
+    if ended:  # usually none: the common scan's statements stay as they were
+        for candidates in found:
+            candidates.source = candidates.source.exclude(task_id__in=ended)
+    return found
+
+
+def _due_candidates(as_of: dt.date) -> list[Candidates]:
     if working_days_mode():
         return _working_day_candidates(as_of) + _monthly_candidates(as_of)
     found = []

@@ -15,6 +15,7 @@ from tasks_app.core.attachments import checked_upload
 from tasks_app.core.dispatch import enqueue
 from tasks_app.core.errors import InvalidState, NotAllowed, require
 from tasks_app.exports.services import export_finished
+from tasks_app.plan.services import plan_writable_check
 from tasks_app.reminders import events as reminder_events  # connects the workflow-event receiver
 from tasks_app.reminders import fan_out
 from tasks_app.reminders.delivery import deliver_pending
@@ -204,6 +205,7 @@ def supervision_notice_issue(
     signed for and answered by ``reply_due`` (default: CBEC_NOTICE_REPLY_DAYS from today)."""
     if not can_approve(by):
         raise NotAllowed(_("Only the supervision office may issue a 督办 notice."))
+    plan_writable_check(milestone.task.plan_id)
     if not message.strip():
         raise ValidationError({"message": _("Write the notice.")})
     if reply_due is not None and reply_due < timezone.localdate():
@@ -279,6 +281,7 @@ def notice_acknowledge(*, notice: Notice, by) -> Notice:
     """签收: the receiving department signs for the notice (once)."""
     notice = _locked_notice(notice)
     require(can_answer_notice(by, notice), _("Only the receiving department may sign for this notice."))
+    plan_writable_check(notice.reminder.task.plan_id if notice.reminder.task_id else None)
     if notice.status != NoticeStatus.OPEN:
         raise InvalidState(_("This notice is already %(status)s.") % {"status": notice.get_status_display()})
     notice.status = NoticeStatus.ACKNOWLEDGED
@@ -295,6 +298,7 @@ def notice_reply(*, notice: Notice, by, text: str, attachment=None) -> NoticeRep
     """反馈: the receiving department answers (signing for it, if it had not yet)."""
     notice = _locked_notice(notice)
     require(can_answer_notice(by, notice), _("Only the receiving department may reply to this notice."))
+    plan_writable_check(notice.reminder.task.plan_id if notice.reminder.task_id else None)
     if notice.status == NoticeStatus.CLOSED:
         raise InvalidState(_("This notice is closed."))
     text = (text or "").strip()
@@ -319,6 +323,7 @@ def notice_reply(*, notice: Notice, by, text: str, attachment=None) -> NoticeRep
 def notice_close(*, notice: Notice, by, note: str = "", follow_up: str = "", reply_due=None) -> Notice:
     """The office closes the notice; with ``follow_up`` text it issues a follow-up notice at once."""
     require(can_approve(by), _("Only the supervision office may close a 督办 notice."))
+    plan_writable_check(notice.reminder.task.plan_id if notice.reminder.task_id else None)
     notice = _locked_notice(notice)
     if notice.status == NoticeStatus.CLOSED:
         raise InvalidState(_("This notice is already closed."))

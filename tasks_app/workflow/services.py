@@ -21,6 +21,7 @@ from tasks_app.plan.permissions import (
     can_reject_confirmation,
     task_permissions_sync,
 )
+from tasks_app.plan.services import plan_writable_check
 from tasks_app.workflow.events import emit
 from tasks_app.workflow.models import (
     CompletionReport,
@@ -93,6 +94,7 @@ def milestone_create(
         can_create_milestone(by, task, owner),
         _("You may create milestones only for your own department, or for any department of a task you lead."),
     )
+    plan_writable_check(task.plan_id)
     if strict_dates:
         _check_not_past(due_date, by, reason)
     milestone = Milestone(
@@ -155,6 +157,7 @@ def milestone_update(
         raise NotAllowed(
             _("Once a milestone has started, only the supervision office may change it, and only its due date.")
         )
+    plan_writable_check(milestone.task.plan_id)
     _check_version(milestone, version)
     unknown = set(changes) - EDITABLE_WHILE_PLANNED
     if unknown:
@@ -236,6 +239,7 @@ def milestone_transition(
         )
     else:
         require(can_approve(by), _("Only the supervision office may approve or return a milestone."))
+    plan_writable_check(milestone.task.plan_id)
     allowed_from, target = TRANSITIONS[action]
     if milestone.status not in allowed_from:
         raise InvalidState(
@@ -290,6 +294,7 @@ def milestone_transition(
 def progress_update_create(*, milestone: Milestone, by, percent: int, summary: str, attachment=None) -> ProgressUpdate:
     milestone = _locked_milestone(milestone)
     require(can_work_on(by, milestone), _("Only the owner department may report progress on it."))
+    plan_writable_check(milestone.task.plan_id)
     if milestone.status != MilestoneStatus.IN_PROGRESS:
         raise InvalidState(
             _("Progress is reported on a milestone under way; this one is %(status)s.")
@@ -316,6 +321,7 @@ def _locked_implementation(implementation: Implementation) -> Implementation:
 def implementation_confirm(*, implementation: Implementation, by, note: str, evidence=None) -> Implementation:
     implementation = _locked_implementation(implementation)
     require(can_confirm(by, implementation), _("Only the district itself may confirm its implementation."))
+    plan_writable_check(implementation.task.plan_id)
     if implementation.status == ImplementationStatus.CONFIRMED:
         raise InvalidState(_("Already confirmed. The supervision office can reject it if it needs redoing."))
     if not note.strip():
@@ -336,6 +342,7 @@ def implementation_confirm(*, implementation: Implementation, by, note: str, evi
 def implementation_reject(*, implementation: Implementation, by, reason: str) -> Implementation:
     implementation = _locked_implementation(implementation)
     require(can_reject_confirmation(by), _("Only the supervision office may reject a confirmation."))
+    plan_writable_check(implementation.task.plan_id)
     if implementation.status != ImplementationStatus.CONFIRMED:
         raise InvalidState(_("Only a confirmed implementation can be rejected."))
     if not reason.strip():
@@ -359,6 +366,7 @@ def implementation_reject(*, implementation: Implementation, by, reason: str) ->
 def task_lead_change(*, task: KeyTask, department: Department, by, reason: str) -> KeyTask:
     """Designate another responsible department as the task's lead (牵头); recorded with its reason."""
     require(can_change_lead(by), _("Only the supervision office may change a task's lead."))
+    plan_writable_check(task.plan_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the change of lead.")})
     responsibilities = {
@@ -408,6 +416,7 @@ def extension_request_create(*, milestone: Milestone, by, due_date: dt.date, rea
     """The owner department asks for a later due date, with its reason."""
     milestone = _locked_milestone(milestone)
     require(can_work_on(by, milestone), _("Only the owner department may ask for an extension."))
+    plan_writable_check(milestone.task.plan_id)
     if milestone.status not in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED):
         raise InvalidState(
             _("An extension is asked for a milestone under way; this one is %(status)s.")
@@ -453,6 +462,7 @@ def extension_request_create(*, milestone: Milestone, by, due_date: dt.date, rea
 def extension_request_decide(*, request: ExtensionRequest, by, decision: str, reason: str = "") -> ExtensionRequest:
     """The supervision office grants (the due date moves, the baseline stays) or refuses, with a reason."""
     require(can_extend(by), _("Only the supervision office may decide on an extension."))
+    plan_writable_check(request.milestone.task.plan_id)
     request = ExtensionRequest.objects.select_for_update(of=("self",)).select_related("milestone").get(pk=request.pk)
     if decision not in ("grant", "refuse"):
         raise ValidationError({"decision": _("Choose grant or refuse.")})
@@ -514,6 +524,7 @@ def milestone_comment_create(*, milestone: Milestone, by, text: str) -> Mileston
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the comment.")})
+    plan_writable_check(milestone.task.plan_id)
     comment = MilestoneComment.objects.create(milestone=milestone, author=by, text=text)
     mentions = _mentioned(text, milestone.task)
     if mentions:
@@ -550,6 +561,7 @@ def task_report_file(*, task: KeyTask, department: Department, month, summary: s
         task_report_departments(by, task).filter(pk=department.pk).exists(),
         _("Only a department responsible for the task reports on it, by its own people."),
     )
+    plan_writable_check(task.plan_id)
     first_day = report_month(month)
     this_month = timezone.localdate().replace(day=1)
     if first_day > this_month:
