@@ -11,6 +11,9 @@ in-process (Django's test client without its template instrumentation: server ti
 then the reminder scan (the daily one, the same again with nothing new, and one a week late), and
 the time and peak process memory of the overdue board's CSV and XLSX exports.
 `--keep` leaves the database for a later `--reuse` run (measure again without rebuilding).
+`--cities N` adds N-1 synthetic cities beside it before measuring (each a copy of the plan's structure
+under a government of its own, with as many milestones as the scale, bulk-inserted), for the
+province's view that compares them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import datetime as dt
 import io
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -51,6 +55,7 @@ PAGES = [
     # The same page right after a change to its data: computed again, not served from the cache.
     ("assessment, just changed", "supervisor", "/assessment/2025/", {"_changed": True}),
     ("milestone list API", "liaison-commerce", "/api/v1/milestones/", {}),
+    ("province view", "province-leader", "/province/", {}),
 ]
 
 
@@ -132,10 +137,12 @@ def emails_per_day(day: dt.date) -> tuple[int, int]:
 
 
 def grow_to(scale: int, updates: int) -> float:
-    """Add milestones up to ``scale``; returns the seconds it took (0 when already there)."""
+    """Add milestones to the plan up to ``scale``; returns the seconds it took (0 when already there).
+    Only the plan's own milestones count: the other cities' (``--cities``) grow by themselves."""
+    from tasks_app.plan.selectors import current_plan, plan_task_ids
     from tasks_app.workflow.models import Milestone
 
-    missing = scale - Milestone.objects.count()
+    missing = scale - Milestone.objects.filter(task_id__in=plan_task_ids(current_plan())).count()
     if missing <= 0:
         return 0.0
     started = time.perf_counter()
@@ -145,6 +152,87 @@ def grow_to(scale: int, updates: int) -> float:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load: index-only scans work
+    return time.perf_counter() - started
+
+
+STATUS_CHOICES = ["completed"] * 4 + ["in_progress"] * 3 + ["planned", "submitted"]
+
+
+def _city_milestones(plan, count: int, first: int, rng: random.Random, creator_id: int):
+    """``count`` milestones on the city's plan: its tasks and their departments, its districts, due
+    dates over the plan's years, a share completed (on time or late), submitted, under way."""
+    from departments.models import District
+    from tasks_app.workflow.models import Milestone, MilestoneStatus
+
+    pairs = list(plan.tasks.values_list("pk", "responsibilities__department_id"))
+    districts = list(District.objects.filter(government_id=plan.government_id).values_list("pk", flat=True))
+    start, today = dt.date(plan.start_year, 1, 1), timezone.localdate()
+    span = (dt.date(plan.end_year, 12, 31) - start).days
+    tz = timezone.get_default_timezone()
+    for number in range(first, first + count):
+        task_id, owner_id = pairs[rng.randrange(len(pairs))]
+        due = start + dt.timedelta(days=rng.randrange(span))
+        status = rng.choice(
+            [MilestoneStatus.COMPLETED] * 4 + [MilestoneStatus.IN_PROGRESS] * 3 + ["planned", "submitted"]
+        )
+        completed = None
+        if due > today and status in (MilestoneStatus.COMPLETED, MilestoneStatus.SUBMITTED):
+            status = MilestoneStatus.IN_PROGRESS
+        if status == MilestoneStatus.COMPLETED:
+            finished = min(due + dt.timedelta(days=rng.randint(-20, 15)), today)
+            completed = timezone.make_aware(dt.datetime.combine(finished, dt.time(15)), tz)
+        yield Milestone(
+            task_id=task_id,
+            owner_id=owner_id,
+            district_id=districts[rng.randrange(len(districts))] if districts and rng.random() < 0.3 else None,
+            title=f"基准城市节点 {number}",
+            due_date=due,
+            baseline_due_date=due,
+            status=status,
+            created_by_id=creator_id,
+            completed_at=completed,
+        )
+
+
+def grow_cities(cities: int, scale: int) -> float:
+    """Make sure ``cities - 1`` synthetic cities stand beside the plan's, each a copy of its structure
+    (a government of its own with its departments, districts, plan, tasks, responsibilities,
+    implementations and indicators, through the plan file) with ``scale`` milestones, bulk-inserted.
+    Returns the seconds it took."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from tasks_app.core.changes import counter_bump
+    from tasks_app.plan.models import Plan
+    from tasks_app.plan.plan_io import plan_export, plan_import
+    from tasks_app.plan.selectors import current_plan, plan_task_ids
+    from tasks_app.workflow.models import Milestone
+
+    if cities <= 1:
+        return 0.0
+    started = time.perf_counter()
+    exported = None
+    creator = get_user_model().objects.filter(is_superuser=True).first()
+    for n in range(2, cities + 1):
+        code = f"bench-city-{n}"
+        plan = Plan.objects.filter(government__code=code).first()
+        if plan is None:
+            exported = exported or plan_export(current_plan())
+            copy = json.loads(json.dumps(exported))
+            copy["government"] = {"code": code, "name": f"基准市{n}", "name_en": f"Bench City {n}", "level": "city"}
+            copy["plan"]["code"] = f"{code}-cbec"
+            plan_import(copy)
+            plan = Plan.objects.get(code=f"{code}-cbec")
+        have = Milestone.objects.filter(task_id__in=plan_task_ids(plan)).count()
+        rng = random.Random(f"{code}:{have}")  # noqa: S311 - synthetic data, repeatable
+        rows = _city_milestones(plan, max(0, scale - have), have + 1, rng, creator.pk)
+        while batch := [row for _, row in zip(range(10_000), rows, strict=False)]:
+            with transaction.atomic():
+                Milestone.objects.bulk_create(batch, batch_size=2000)
+    counter_bump()  # bulk inserts send no signals
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return time.perf_counter() - started
 
 
@@ -163,13 +251,18 @@ def export_in_own_process(fmt: str, limit: int) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def run_scale(scale: int, repeat: int, updates: int, scan: bool, export_limit: int) -> dict:
+def run_scale(scale: int, repeat: int, updates: int, scan: bool, export_limit: int, cities: int = 1) -> dict:
     from django.contrib.auth import get_user_model
 
+    from departments.models import Government
     from tasks_app.reminders.models import Reminder
     from tasks_app.workflow.models import Milestone, ProgressUpdate
 
     results = {"load": grow_to(scale, updates)}
+    if cities > 1:
+        seconds = grow_cities(cities, scale)
+        results["load"] += seconds
+        print(f"  {cities} cities ({Government.objects.count()} governments): {seconds:.1f} s", flush=True)
     print(
         f"{scale:,}: {Milestone.objects.count():,} milestones, {ProgressUpdate.objects.count():,} progress updates, "
         f"{Reminder.objects.count():,} reminders (load {results['load']:.0f} s)",
@@ -207,6 +300,12 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=100_000, help="rows of the measured exports at most")
     parser.add_argument("--keep", action="store_true", help="keep the database for a later --reuse")
     parser.add_argument("--reuse", action="store_true", help="start from the database a --keep run left")
+    parser.add_argument(
+        "--cities",
+        type=int,
+        default=1,
+        help="cities in all: N-1 synthetic copies of the plan beside it",
+    )
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
 
@@ -222,10 +321,12 @@ def main() -> None:
 
         if current_plan() is None:
             call_command("import_plan", stdout=io.StringIO())
-        seed_demo_accounts(password="bench-password-2026")
+        seed_demo_accounts(password="bench-password-2026", province=True)  # the province view's reader
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
         table = {
-            scale: run_scale(scale, args.repeat, args.updates_per_milestone, not args.no_scan, args.export_rows)
+            scale: run_scale(
+                scale, args.repeat, args.updates_per_milestone, not args.no_scan, args.export_rows, args.cities
+            )
             for scale in scales
         }
     finally:

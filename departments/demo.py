@@ -2,7 +2,8 @@
 
 The default government's (Suzhou's) accounts keep their names (supervisor, leader, liaison-<code>,
 district-<code>); another city's carry its code first (example-city-supervisor,
-example-city-liaison-commerce, …); the (example) province's leadership account is ``province-leader``."""
+example-city-liaison-commerce, …); the (example) province's leadership and supervision office accounts are
+``province-leader`` and ``province-supervisor``."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,6 +32,7 @@ def _wanted_accounts() -> list[tuple[str, str, Group | None, bool]]:
         prefix = demo_prefix(government)
         if government.level == GovernmentLevel.PROVINCE:
             wanted.append(("province-leader", f"{government.name}领导", government.leadership_group, False))
+            wanted.append(("province-supervisor", f"{government.name}督查室", government.supervision_group, False))
             continue
         departments = list(Department.objects.filter(government=government))
         districts = list(District.objects.filter(government=government))
@@ -54,7 +56,7 @@ def _wanted_accounts() -> list[tuple[str, str, Group | None, bool]]:
 @transaction.atomic
 def seed_demo_accounts(*, password: str, province: bool = False) -> list:
     """Create or reset the demo accounts, each in exactly its own group: every government's
-    (and, with ``province``, the example province's leadership account). Idempotent."""
+    (and, with ``province``, the example province's leadership and supervision office accounts). Idempotent."""
     if not Department.objects.exists() or not District.objects.exists():
         raise ValueError("no departments or districts yet: run `manage.py import_plan` first")
     if province:

@@ -4,7 +4,7 @@ from django.urls import path
 
 import tasks_app.core.url_converters  # noqa: F401  (registers <period:…> and <year:…>)
 from tasks_app.assessment import views as assessment_views
-from tasks_app.dashboards import calendar_feed, home, saved_filters, search, units
+from tasks_app.dashboards import calendar_feed, home, province, saved_filters, search, units
 from tasks_app.exports import import_views
 from tasks_app.exports import views as export_views
 from tasks_app.plan import views as plan_views
@@ -90,6 +90,7 @@ urlpatterns = [
     path("indicators/", assessment_views.indicators_page, name="indicators"),
     path("indicators/report/", assessment_views.indicator_report_page, name="indicator_report"),
     path("heatmap/", assessment_views.heatmap_page, name="heatmap"),
+    path("province/", province.province_page, name="province"),
     path("search/", search.search_page, name="search"),
     path("feeds/", calendar_feed.calendar_feed_page, name="calendar_feed_page"),
     path("feeds/reset/", calendar_feed.calendar_feed_reset_page, name="calendar_feed_reset"),

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from tasks_app.assessment import api as assessment_api
+from tasks_app.dashboards import province_api
 from tasks_app.exports import import_api
 from tasks_app.plan import api as plan_api
 from tasks_app.reminders import api as reminders_api
@@ -34,6 +35,7 @@ urlpatterns = [
         name="api-assessment-publications",
     ),
     path("assessment/<str:period>/", assessment_api.assessment_detail, name="api-assessment"),
+    path("province/", province_api.province_detail, name="api-province"),
     path("tasks/<int:number>/lead/", workflow_api.task_lead, name="task-lead"),
     path("milestones/<int:pk>/reminders/", reminders_api.milestone_reminders, name="milestone-reminders"),
     path("milestones/<int:pk>/notices/", reminders_api.milestone_notices, name="milestone-notices"),
