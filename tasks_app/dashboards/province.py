@@ -20,7 +20,6 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import Government, GovernmentLevel
@@ -38,8 +37,9 @@ from tasks_app.assessment.models import (
     TargetLevel,
 )
 from tasks_app.assessment.periods import Period
+from tasks_app.plan.middleware import reverse_in_plan
 from tasks_app.plan.models import Implementation, ImplementationStatus, KeyTask, Plan
-from tasks_app.plan.selectors import current_plan
+from tasks_app.plan.selectors import default_plan_of
 from tasks_app.reminders.models import escalation_label
 from tasks_app.reminders.selectors import overdue_milestones
 from tasks_app.workflow.models import OPEN_STATUSES, Milestone, MilestoneStatus
@@ -73,13 +73,16 @@ def may_see_province(user) -> bool:
 
 def _cities_and_plans() -> list[tuple[Government, Plan | None]]:
     """Every city, the default government first, with its current plan — the one its own accounts
-    see by default (``current_plan``): CBEC_PLAN_CODE where it is the city's, else the latest to start."""
+    see by default: CBEC_PLAN_CODE where it is the city's, else the running one (``default_plan_of``)."""
     cities = list(Government.objects.filter(level=GovernmentLevel.CITY))
     cities.sort(key=lambda g: (g.code != settings.CBEC_DEFAULT_GOVERNMENT, g.pk))
-    chosen: dict[int, Plan] = {}
-    for plan in Plan.objects.filter(government__level=GovernmentLevel.CITY).order_by("-start_year", "code"):
-        if plan.government_id not in chosen or plan.code == settings.CBEC_PLAN_CODE:
-            chosen[plan.government_id] = plan
+    by_city: dict[int, list[Plan]] = defaultdict(list)
+    for plan in Plan.objects.filter(government__level=GovernmentLevel.CITY).select_related("government"):
+        by_city[plan.government_id].append(plan)
+    chosen: dict[int, Plan | None] = {}
+    for city_id, plans in by_city.items():
+        named = [plan for plan in plans if plan.code == settings.CBEC_PLAN_CODE]
+        chosen[city_id] = named[0] if named else default_plan_of(plans)
     return [(city, chosen.get(city.pk)) for city in cities]
 
 
@@ -225,10 +228,11 @@ def _headline_indicators(plans: list[Plan], today: dt.date) -> dict[int, list[di
     return result
 
 
-def _latest_publications(plans: list[Plan], linkable: Plan | None) -> dict[int, dict]:
+def _latest_publications(plans: list[Plan]) -> dict[int, dict]:
     """Per plan, its latest published assessment in force (as the leadership home shows it); the
-    link only where the assessment page shows that plan to the viewer (its current plan)."""
+    link opens it within its plan."""
     latest: dict[int, dict] = {}
+    codes = {plan.pk: plan.code for plan in plans}
     publications = AssessmentPublication.objects.filter(plan__in=plans, status=PublicationStatus.CURRENT).order_by(
         "plan", "-published_at", "-pk"
     )
@@ -241,9 +245,8 @@ def _latest_publications(plans: list[Plan], linkable: Plan | None) -> dict[int, 
             "version": publication.version,
             "published_at": published_at,
             "published_on": published_at.date(),
-            "url": reverse("tasks_app:assessment", kwargs={"period": publication.period})
-            if linkable is not None and publication.plan_id == linkable.pk
-            else None,
+            # Within its own plan (/plans/<code>/assessment/…): every city's reads from here.
+            "url": reverse_in_plan(codes[publication.plan_id], "tasks_app:assessment", period=publication.period),
         }
     return latest
 
@@ -257,7 +260,7 @@ def province_overview(user, today: dt.date) -> dict:
     escalations = _escalation_tallies(user, task_ids, today)
     confirmations = _confirmation_tallies(task_ids)
     indicators = _headline_indicators(plans, today)
-    publications = _latest_publications(plans, current_plan(user))
+    publications = _latest_publications(plans)
     empty = {"total": 0, "completed": 0, "on_time": 0, "overdue": 0}
     cities = []
     for city, plan in pairs:

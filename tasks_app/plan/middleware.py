@@ -14,11 +14,21 @@ from __future__ import annotations
 
 import re
 
-from django.urls import get_script_prefix, set_script_prefix
+from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from tasks_app.plan.selectors import current_request, plan_in_url
 
 PLAN_IN_URL = re.compile(r"^/plans/(?P<code>[-a-zA-Z0-9_]{1,64})(?P<rest>/.*)$")
+
+
+def reverse_in_plan(plan_code: str, viewname: str, **kwargs) -> str:
+    """The address of a page within a given plan (``/plans/<code>/…``), whatever plan the request
+    being answered is in."""
+    request = current_request.get()
+    prefix = get_script_prefix()
+    outer = getattr(request, "outer_script_prefix", None) or prefix
+    path = reverse(viewname, kwargs=kwargs or None)[len(prefix) :]
+    return f"{outer}plans/{plan_code}/{path}"
 
 
 class PlanInUrlMiddleware:

@@ -164,7 +164,7 @@ def test_the_latest_publication_of_each_plan(sample):
     assert suzhou["publication"]["period"] == "2025" and suzhou["publication"]["version"] == latest.version + 1
     assert suzhou["publication"]["published_on"] == timezone.localdate()
     # The assessment page shows the viewer's current plan (Suzhou's): only that link is offered.
-    assert suzhou["publication"]["url"] == reverse("tasks_app:assessment", kwargs={"period": "2025"})
+    assert suzhou["publication"]["url"] == "/plans/suzhou-cbec-2024-2026/assessment/2025/"
     assert example["publication"] is None
     html = response.content.decode()
     assert timezone.localdate().isoformat() in html and "尚未发布" in html
