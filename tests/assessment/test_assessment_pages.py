@@ -106,7 +106,7 @@ def test_overdue_board_lists_filters_and_exports(suzhou_plan, demo_accounts):
     exported = client.get(reverse("tasks_app:overdue_board"), {"_export": "csv", "sort": "-days_overdue"})
     assert exported.streaming
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
-    assert len(rows[0]) == 9 and rows[0][5] == "逾期天数"
+    assert len(rows[0]) == 10 and rows[0][5] == "逾期（自然日）" and rows[0][6] == "逾期（工作日）"
     assert [(row[0], row[5]) for row in rows[1:]] == [("finance逾期", "30"), ("drc逾期", "3")]  # most overdue first
     filtered_export = client.get(reverse("tasks_app:overdue_board"), {"_export": "xlsx", "owner": "finance"})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(filtered_export.streaming_content))).active

@@ -67,7 +67,8 @@ def test_a_large_export_is_made_in_the_background_and_its_owner_notified(overdue
         (1, "finance逾期30天"),
         (2, "finance逾期12天"),
     ]
-    assert sheet.cell(2, 7).value == "逾期天数" and sheet.title == "逾期节点"
+    assert sheet.cell(2, 7).value == "逾期（自然日）" and sheet.cell(2, 8).value == "逾期（工作日）"
+    assert sheet.title == "逾期节点"
     assert job.filename.startswith("逾期节点_") and "财政局" in sheet.cell(1, 1).value
 
     other = client_for(demo_accounts["leader"])

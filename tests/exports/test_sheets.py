@@ -92,7 +92,7 @@ def test_the_xlsx_is_ready_to_hand_on(hostile, demo_accounts):
     headers = [cell.value for cell in sheet[2]]
     row = list(sheet[3])
     due = row[headers.index("完成时限")]
-    days = row[headers.index("逾期天数")]
+    days = row[headers.index("逾期（自然日）")]
     assert isinstance(due.value, dt.datetime) and due.number_format == "yyyy-mm-dd"
     assert isinstance(days.value, int)
     assert row[headers.index("状态")].value == "未启动"
