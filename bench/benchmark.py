@@ -50,6 +50,9 @@ PAGES = [
     ("overdue board", "supervisor", "/overdue/", {}),
     ("overdue board, filtered", "supervisor", "/overdue/", {"owner": "customs"}),
     ("overdue board, by days overdue", "supervisor", "/overdue/", {"sort": "-days_overdue"}),
+    ("district board", "district-sip", "/overdue/", {}),
+    ("milestone list", "liaison-commerce", "/milestones/", {}),
+    ("督办 notices board", "supervisor", "/notices/", {}),
     ("task page", "liaison-customs", "/tasks/6/", {}),
     ("assessment of a year", "supervisor", "/assessment/2025/", {}),
     # The same page right after a change to its data: computed again, not served from the cache.
@@ -77,6 +80,81 @@ def measure(client: Client, path: str, params: dict, repeat: int) -> tuple[float
     timings.sort()
     p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
     return statistics.median(timings), p95, queries
+
+
+# Side by side (issue 23): each list page against the SQL it needs (its first page of rows and its
+# count, run through a cursor: the floor no page can beat) and against the Django admin's changelist
+# over the same rows, measured in turn within each repeat so that the machine's moods hit all three.
+SIDE_BY_SIDE = [
+    ("overdue board", "supervisor", "/overdue/", "overdue"),
+    ("district board", "district-sip", "/overdue/", "overdue"),
+    ("milestone list", "liaison-commerce", "/milestones/", "milestones"),
+    ("liaison home", "liaison-commerce", "/", "home"),
+]
+
+
+def _rows_and_count(user, what: str):
+    """The queries a list page cannot do without: its first 50 rows and its count."""
+    from tasks_app.reminders.selectors import overdue_milestones
+    from tasks_app.workflow.models import OPEN_STATUSES
+    from tasks_app.workflow.permissions import milestones_visible_to
+
+    today = timezone.localdate()
+    if what == "overdue":
+        rows = overdue_milestones(user, as_of=today)
+    elif what == "milestones":
+        rows = milestones_visible_to(user).select_related("task", "owner", "district").order_by("due_date", "id")
+    else:  # the home's main box: the user's department's open milestones
+        rows = (
+            milestones_visible_to(user)
+            .filter(owner__group__user=user, status__in=OPEN_STATUSES)
+            .select_related("task", "owner")
+            .order_by("due_date", "id")
+        )
+    return rows
+
+
+def measure_side_by_side(users: dict, repeat: int) -> dict:
+    from django.db import connection as db
+
+    figures = {}
+    admin = Client()
+    admin.force_login(users["admin"])
+    for name, username, path, what in SIDE_BY_SIDE:
+        client = Client()
+        client.force_login(users[username])
+        rows = _rows_and_count(users[username], what)
+        page_sql, page_params = rows[:50].query.sql_with_params()
+        count_sql, count_params = rows.order_by().values("pk").query.sql_with_params()
+        count_sql = f"SELECT COUNT(*) FROM ({count_sql}) AS counted"  # noqa: S608 - the ORM's own SQL
+        ids = ",".join(str(pk) for pk in rows[:50].values_list("pk", flat=True)) or "0"
+        admin_path = f"/admin/tasks_app/milestone/?id__in={ids}"
+        client.get(path)
+        admin.get(admin_path)
+        times = {"page": [], "sql": [], "admin": []}
+        for _ in range(repeat):
+            started = time.perf_counter()
+            assert client.get(path).status_code == 200
+            times["page"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            with db.cursor() as cursor:
+                cursor.execute(page_sql, page_params)
+                cursor.fetchall()
+                cursor.execute(count_sql, count_params)
+                cursor.fetchall()
+            times["sql"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            assert admin.get(admin_path).status_code == 200
+            times["admin"].append((time.perf_counter() - started) * 1000)
+        medians = {k: statistics.median(v) for k, v in times.items()}
+        figures[name] = medians
+        print(
+            f"  side by side, {name:16} page {medians['page']:7.1f} ms · its SQL {medians['sql']:6.1f} ms"
+            f" (×{medians['page'] / max(medians['sql'], 0.01):5.1f}) · admin changelist {medians['admin']:7.1f} ms"
+            f" (×{medians['page'] / max(medians['admin'], 0.01):4.2f})",
+            flush=True,
+        )
+    return figures
 
 
 SCANS = ["reminder scan, daily", "reminder scan, again", "reminder scan, a week late"]
@@ -276,6 +354,7 @@ def run_scale(scale: int, repeat: int, updates: int, scan: bool, export_limit: i
         results[name] = measure(client, path, dict(params), repeat)
         median, p95, queries = results[name]
         print(f"  {name:34} {median:8.1f} ms median {p95:8.1f} ms p95 {queries:3d} queries", flush=True)
+    results["side by side"] = measure_side_by_side(users, repeat)
     if scan:
         results.update(measure_scans())
     else:
@@ -285,7 +364,9 @@ def run_scale(scale: int, repeat: int, updates: int, scan: bool, export_limit: i
         results[f"overdue {fmt.upper()} export"] = figures
         print(
             f"  {fmt} export: {figures['rows']:,} rows in {figures['seconds']} s, {figures['bytes'] / 2**20:.1f} MB, "
-            f"process memory {figures['rss_before_mb']} → peak {figures['rss_peak_mb']} MB",
+            f"process memory {figures['rss_before_mb']} → peak {figures['rss_peak_mb']} MB; the same rows through "
+            f"{'a minimal csv.writer' if fmt == 'csv' else 'openpyxl write-only alone'} {figures['minimal_seconds']} s "
+            f"(×{figures['seconds'] / max(figures['minimal_seconds'], 0.01):.2f})",
             flush=True,
         )
     return results
@@ -353,6 +434,12 @@ def main() -> None:
         print(f"{name:36}" + "".join(f"{c:>28}" for c in cells))
         cells = [f"{table[s][name]['rss_peak_mb']:8.1f} MB peak" for s in scales]
         print(f"{'  process memory':36}" + "".join(f"{c:>28}" for c in cells))
+    for name, *_ in SIDE_BY_SIDE:
+        cells = []
+        for scale in scales:
+            m = table[scale]["side by side"][name]
+            cells.append(f"×{m['page'] / max(m['sql'], 0.01):4.1f} SQL ×{m['page'] / max(m['admin'], 0.01):4.2f} admin")
+        print(f"{name + ' vs its SQL, admin':36}" + "".join(f"{c:>28}" for c in cells))
     print(f"{'generate_load':36}" + "".join(f"{table[s]['load']:27.1f}s" for s in scales))
     print("\nmedian/p95 server time, queries per request, ratio of the median to the first scale")
 

@@ -10,6 +10,8 @@ its peak. The export is the one a background job makes (tasks_app.exports), sort
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import resource
@@ -27,6 +29,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
 
 from tasks_app.exports.services import write_export  # noqa: E402
 from tasks_app.exports.sheets import Sheet  # noqa: E402
@@ -63,17 +66,55 @@ def main() -> None:
     with tempfile.TemporaryFile() as output:
         write_export(output, args.format, Sheet(name="overdue", headers=table.export_headers(), rows=counted()))
         size = output.tell()
+    seconds = time.perf_counter() - started
+    peak = peak_rss_mb()
+    # The floor, in the same process right after: the same rows and columns, unformatted, through a
+    # minimal streaming writer (csv.writer) or openpyxl's write-only workbook alone.
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as output:
+        minimal_export(args.format, queryset, output)
+    minimal_seconds = time.perf_counter() - started
     print(
         json.dumps(
             {
                 "rows": rows,
-                "seconds": round(time.perf_counter() - started, 1),
+                "seconds": round(seconds, 2),
                 "bytes": size,
                 "rss_before_mb": round(before, 1),
-                "rss_peak_mb": round(peak_rss_mb(), 1),
+                "rss_peak_mb": round(peak, 1),
+                "minimal_seconds": round(minimal_seconds, 2),
             }
         )
     )
+
+
+def minimal_export(fmt: str, queryset, output) -> None:
+    rows = queryset.values_list(
+        "title",
+        "task__number",
+        "owner__name",
+        "district__name",
+        "due_date",
+        "due_date",
+        "due_date",
+        "escalation_level",
+        "last_reminder_at",
+        "status",
+    ).iterator(chunk_size=2000)
+    if fmt == "csv":
+        text = io.TextIOWrapper(output, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        for row in rows:
+            writer.writerow(row)
+        text.flush()
+        text.detach()
+        return
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for title, task, owner, district, due, _a, _b, level, last, status in rows:
+        naive = last.replace(tzinfo=None) if last else None  # openpyxl refuses aware datetimes
+        sheet.append([title, task, owner, district, due, 0, 0, level, naive, status])
+    workbook.save(output)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ assessment does not read them.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
@@ -25,10 +27,28 @@ def data_changed(name: str = ASSESSMENT) -> None:
     transaction.on_commit(lambda: counter_bump(name))
 
 
+# The counters read while one request is answered (``data_version_memo_start``): a page asks for the
+# same counter for each count it shows, and one read answers them all. A write of the request itself
+# moves the counter and forgets what was read.
+_read_this_request: ContextVar[dict | None] = ContextVar("cbec_data_versions", default=None)
+
+
+def data_version_memo_start():
+    """Remember the counters read from now until ``data_version_memo_end(token)`` (one request)."""
+    return _read_this_request.set({})
+
+
+def data_version_memo_end(token) -> None:
+    _read_this_request.reset(token)
+
+
 def counter_bump(name: str = ASSESSMENT) -> None:
     """Move the counter now (for writes that are already committed)."""
     from tasks_app.core.models import ChangeCounter
 
+    read = _read_this_request.get()
+    if read is not None:
+        read.pop(name, None)
     if not ChangeCounter.objects.filter(name=name).update(value=F("value") + 1):
         ChangeCounter.objects.get_or_create(name=name)
         ChangeCounter.objects.filter(name=name).update(value=F("value") + 1)
@@ -37,6 +57,11 @@ def counter_bump(name: str = ASSESSMENT) -> None:
 def data_version(name: str = ASSESSMENT) -> int:
     from tasks_app.core.models import ChangeCounter
 
+    read = _read_this_request.get()
+    if read is not None:
+        if name not in read:
+            read[name] = ChangeCounter.objects.filter(name=name).values_list("value", flat=True).first() or 0
+        return read[name]
     return ChangeCounter.objects.filter(name=name).values_list("value", flat=True).first() or 0
 
 

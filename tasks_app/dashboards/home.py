@@ -24,14 +24,30 @@ OPEN = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS, MilestoneStatus.SU
 NOT_YET_SUBMITTED = [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS]
 
 
-HOME_LIST = 10  # rows per box; the count above it is the whole number, the link opens them all
+HOME_LIST = 10
+BOX_COLUMNS = (
+    "title",
+    "due_date",
+    "status",
+    "task__number",
+    "task__title",
+    "task__title_en",
+    "owner__code",
+    "owner__name",
+    "owner__name_en",
+)  # rows per box; the count above it is the whole number, the link opens them all
 
 
 def _counted(queryset, order=("due_date", "id")) -> dict:
     """A box of the home page: how many, and the first few (two index reads at any size)."""
     return {
         "count": cached_count(queryset),
-        "items": list(queryset.select_related("task", "owner", "district").order_by(*order)[:HOME_LIST]),
+        # Only the columns the box shows (workflow/_milestone_rows.html).
+        "items": list(
+            queryset.select_related("task", "owner")
+            .only(*BOX_COLUMNS)
+            .order_by(*order)[:HOME_LIST]
+        ),
     }
 
 

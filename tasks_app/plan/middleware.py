@@ -16,6 +16,7 @@ import re
 
 from django.urls import get_script_prefix, reverse, set_script_prefix
 
+from tasks_app.core.changes import data_version_memo_end, data_version_memo_start
 from tasks_app.plan.selectors import current_request, plan_in_url
 
 PLAN_IN_URL = re.compile(r"^/plans/(?P<code>[-a-zA-Z0-9_]{1,64})(?P<rest>/.*)$")
@@ -61,7 +62,9 @@ class CurrentRequestMiddleware:
 
     def __call__(self, request):
         token = current_request.set(request)
+        versions = data_version_memo_start()  # the change counter: read once per request
         try:
             return self.get_response(request)
         finally:
+            data_version_memo_end(versions)
             current_request.reset(token)

@@ -83,6 +83,10 @@ class Milestone(models.Model):
             models.Index(
                 fields=["submitted_at", "id"], name="milestone_sign_off_queue", condition=Q(status="submitted")
             ),
+            # A district officer's lists: the district's open milestones in due-date order.
+            models.Index(
+                fields=["district", "due_date", "id"], name="milestone_open_district_due", condition=OPEN_MILESTONE
+            ),
             models.Index(
                 fields=["owner", "due_date"],
                 name="milestone_returned",
@@ -184,9 +188,7 @@ class ExtensionRequest(models.Model):
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="extension_requests"
     )
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
     previous_due_date = models.DateField(_("due date before"))
     due_date = models.DateField(_("requested due date"), validators=[date_plausible])
     reason = models.TextField(_("reason"))
