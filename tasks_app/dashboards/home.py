@@ -15,7 +15,7 @@ from tasks_app.core.paginators import cached_count
 from tasks_app.dashboards.leadership import leadership_overview
 from tasks_app.plan.models import Implementation, ImplementationStatus, TaskResponsibility
 from tasks_app.plan.selectors import current_plan, plan_task_ids
-from tasks_app.reminders.models import ReminderKind
+from tasks_app.reminders.models import Notification, Reminder, ReminderKind
 from tasks_app.reminders.selectors import overdue_milestones
 from tasks_app.workflow.models import Milestone, MilestoneStatus, ProgressUpdate, TaskReport
 from tasks_app.workflow.permissions import milestones_visible_to
@@ -95,12 +95,16 @@ def _notices_box(user, task_ids) -> dict:
     told = user.notifications.filter(
         reminder__kind__in=[ReminderKind.ESCALATION, ReminderKind.MANUAL], reminder__task_id__in=task_ids
     )
+    # The newest ten by the inbox index first, then their rows with what they show: joined in one
+    # statement, the planner sorted a lead department's million notifications (150 ms at 1M).
+    newest = list(told.order_by("-created_at", "-id").values_list("pk", flat=True)[:HOME_LIST])
+    # Each row says whether it is read; the number of unread ones is the header's (counting a lead
+    # department's hundreds of thousands of unread escalations again here cost 150 ms at 1M).
     return {
-        "unread": told.filter(read_at__isnull=True).count(),
         "items": list(
-            told.select_related(
-                "reminder__task", "reminder__milestone", "reminder__department", "reminder__notice"
-            ).order_by("-created_at", "-id")[:HOME_LIST]
+            Notification.objects.filter(pk__in=newest)
+            .select_related("reminder__task", "reminder__milestone", "reminder__department", "reminder__notice")
+            .order_by("-created_at", "-id")
         ),
     }
 
@@ -165,8 +169,11 @@ def home(request):
     context = {"plan": plan, "today": today, "roles": {r.value for r in roles}}
     # New for me: the workflow steps (退回, 销号, 延期, 签收 …) told to this user and not yet read.
     # Newest first, whatever the model's default order becomes.
+    # From the event reminders (a partial index) to this person's notifications of them: a lead
+    # department's liaison has a million notifications of other kinds to skip otherwise.
+    events = Reminder.events.values("pk")
     context["new_for_me"] = list(
-        request.user.notifications.filter(read_at__isnull=True, reminder__kind=ReminderKind.EVENT)
+        request.user.notifications.filter(read_at__isnull=True, reminder__in=events)
         .select_related("reminder__task", "reminder__milestone", "reminder__department")
         .order_by("-created_at", "-id")[:HOME_LIST]
     )

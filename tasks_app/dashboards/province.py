@@ -12,10 +12,12 @@ costs the same few queries with two cities or twenty, a thousand milestones or a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404
@@ -37,6 +39,7 @@ from tasks_app.assessment.models import (
     TargetLevel,
 )
 from tasks_app.assessment.periods import Period
+from tasks_app.core.changes import data_version
 from tasks_app.plan.middleware import reverse_in_plan
 from tasks_app.plan.models import Implementation, ImplementationStatus, KeyTask, Plan
 from tasks_app.plan.selectors import default_plan_of
@@ -119,10 +122,12 @@ def _escalation_tallies(user, task_ids: list[int], today: dt.date) -> dict[int, 
         .annotate(n=Count("id"))
         .order_by()
     )
-    tallies: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    tallies: dict[int, dict[int, int]] = {}
     for row in rows:
-        tallies[row["task__plan"]][min(row["escalation_level"], ESCALATION_LEVELS[-1])] += row["n"]
-    return tallies
+        levels = tallies.setdefault(row["task__plan"], {})
+        level = min(row["escalation_level"], ESCALATION_LEVELS[-1])
+        levels[level] = levels.get(level, 0) + row["n"]
+    return tallies  # plain dicts: kept in the cache
 
 
 def _confirmation_tallies(task_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -251,14 +256,32 @@ def _latest_publications(plans: list[Plan]) -> dict[int, dict]:
     return latest
 
 
+# The tallies read every city's milestones (13 cities × 1M: seconds): kept until the data changes
+# (the change counter) and at most this long, since escalations (reminders) do not move the counter.
+TALLIES_CACHE_SECONDS = 600
+
+
+def _cached_tallies(user, task_ids: list[int], today: dt.date) -> tuple:
+    scope = user_government_ids(user)
+    fingerprint = f"{sorted(task_ids)}|{today}|{sorted(scope) if scope is not None else 'all'}|{data_version()}"
+    key = "cbec:province:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    tallies = cache.get(key)
+    if tallies is None:
+        tallies = (
+            _milestone_tallies(task_ids, today),
+            _escalation_tallies(user, task_ids, today),
+            _confirmation_tallies(task_ids),
+        )
+        cache.set(key, tallies, TALLIES_CACHE_SECONDS)
+    return tallies
+
+
 def province_overview(user, today: dt.date) -> dict:
     """Every city with its current plan's figures, in a fixed number of queries."""
     pairs = _cities_and_plans()
     plans = [plan for _city, plan in pairs if plan is not None]
     task_ids = list(KeyTask.objects.filter(plan__in=plans).order_by().values_list("pk", flat=True))
-    milestones = _milestone_tallies(task_ids, today)
-    escalations = _escalation_tallies(user, task_ids, today)
-    confirmations = _confirmation_tallies(task_ids)
+    milestones, escalations, confirmations = _cached_tallies(user, task_ids, today)
     indicators = _headline_indicators(plans, today)
     publications = _latest_publications(plans)
     empty = {"total": 0, "completed": 0, "on_time": 0, "overdue": 0}

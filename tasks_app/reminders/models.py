@@ -136,7 +136,12 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subject", "kind", "occurrence"], name="reminder_once_per_occurrence"),
         ]
-        indexes = [models.Index(fields=["fanned_out"], name="reminder_fanout", condition=Q(fanned_out=False))]
+        indexes = [
+            models.Index(fields=["fanned_out"], name="reminder_fanout", condition=Q(fanned_out=False)),
+            # "New for me": a person's unread workflow events are found from the (few) event
+            # reminders, not by walking their (many) notifications of every kind.
+            models.Index(fields=["id"], name="reminder_events", condition=Q(kind="event")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.subject} · {self.occurrence}"
