@@ -57,6 +57,32 @@ def gunicorn_args(config: str, port: int) -> list[str]:
     raise SystemExit(f"unknown configuration {config!r}: sync:N or gthread:NxT")
 
 
+def collect_static(app_dir: Path, env: dict) -> None:
+    """As a deployment does (the production settings serve hashed files from STATIC_ROOT)."""
+    subprocess.run(  # noqa: S603 - our own manage.py
+        [str(app_dir / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=app_dir,
+        env=env,
+        check=True,
+    )
+
+
+def passwords_set(app_dir: Path, env: dict, usernames: set[str], password: str) -> None:
+    """The benchmark database's accounts were made under the test settings' fast hasher, which the
+    production settings do not accept: set the measured users' passwords with the production one."""
+    code = (
+        "from django.contrib.auth import get_user_model\n"
+        f"for user in get_user_model().objects.filter(username__in={sorted(usernames)!r}):\n"
+        f"    user.set_password({password!r}); user.save(update_fields=['password'])\n"
+    )
+    subprocess.run(  # noqa: S603 - our own manage.py
+        [str(app_dir / ".venv" / "bin" / "python"), "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=app_dir,
+        env=env,
+        check=True,
+    )
+
+
 def start(config: str, port: int, app_dir: Path, env: dict) -> subprocess.Popen:
     command = [
         str(app_dir / ".venv" / "bin" / "gunicorn"),
@@ -89,9 +115,7 @@ def sign_in(port: int, username: str, password: str) -> str:
     # Production cookies are Secure: over plain loopback HTTP the jar keeps them but does not send
     # them, so the CSRF cookie goes along by hand.
     sent = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
-    opener.open(
-        urllib.request.Request(login, data=data.encode(), headers={"Referer": login, "Cookie": sent})
-    )
+    opener.open(urllib.request.Request(login, data=data.encode(), headers={"Referer": login, "Cookie": sent}))
     cookies = {cookie.name: cookie.value for cookie in jar}
     if "sessionid" not in cookies:
         raise SystemExit(f"could not sign in as {username}")
@@ -156,6 +180,9 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(WRK_SCRIPT)
         script = handle.name
+    env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="cbec-static-")
+    collect_static(app_dir, env)
+    passwords_set(app_dir, env, {user for _name, user, _path in pages}, args.password)
     print(f"code: {app_dir} · {args.connections} connections · {args.seconds} s a page · {os.cpu_count()} cores")
     results = {}
     for number, config in enumerate(args.configs.split(",")):
