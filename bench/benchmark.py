@@ -59,6 +59,8 @@ PAGES = [
     ("assessment, just changed", "supervisor", "/assessment/2025/", {"_changed": True}),
     ("milestone list API", "liaison-commerce", "/api/v1/milestones/", {}),
     ("province view", "province-leader", "/province/", {}),
+    # Its tallies are cached until the data changes: right after a change they are read again.
+    ("province view, just changed", "province-leader", "/province/", {"_changed": True}),
 ]
 
 

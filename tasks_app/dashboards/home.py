@@ -100,13 +100,21 @@ def _notices_box(user, task_ids) -> dict:
     newest = list(told.order_by("-created_at", "-id").values_list("pk", flat=True)[:HOME_LIST])
     # Each row says whether it is read; the number of unread ones is the header's (counting a lead
     # department's hundreds of thousands of unread escalations again here cost 150 ms at 1M).
-    return {
-        "items": list(
-            Notification.objects.filter(pk__in=newest)
-            .select_related("reminder__task", "reminder__milestone", "reminder__department", "reminder__notice")
-            .order_by("-created_at", "-id")
-        ),
-    }
+    return {"items": _notifications_shown(newest, "reminder__notice")}
+
+
+def _notifications_shown(ids: list[int], *related: str) -> list:
+    """The notifications ``ids`` (newest first) with their reminder, task, milestone and department:
+    each table read on its own by primary key — one select joining the five large tables took the
+    database 20 ms to plan (their many partial indexes) for 0.2 ms of work."""
+    if not ids:
+        return []
+    return list(
+        Notification.objects.filter(pk__in=ids)
+        .select_related("reminder")
+        .prefetch_related("reminder__task", "reminder__milestone", "reminder__department", *related)
+        .order_by("-created_at", "-id")
+    )
 
 
 def _supervision(user, plan, today):
@@ -172,10 +180,12 @@ def home(request):
     # From the event reminders (a partial index) to this person's notifications of them: a lead
     # department's liaison has a million notifications of other kinds to skip otherwise.
     events = Reminder.events.values("pk")
-    context["new_for_me"] = list(
-        request.user.notifications.filter(read_at__isnull=True, reminder__in=events)
-        .select_related("reminder__task", "reminder__milestone", "reminder__department")
-        .order_by("-created_at", "-id")[:HOME_LIST]
+    context["new_for_me"] = _notifications_shown(
+        list(
+            request.user.notifications.filter(read_at__isnull=True, reminder__in=events)
+            .order_by("-created_at", "-id")
+            .values_list("pk", flat=True)[:HOME_LIST]
+        )
     )
     if plan is not None:
         if Role.LIAISON in roles:
