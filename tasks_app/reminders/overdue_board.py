@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from tasks_app.core.errors import InvalidState
 from tasks_app.core.paginators import CountCachedPaginator
 from tasks_app.exports import services as exports
 from tasks_app.exports.views import SheetExportMixin, describe_filters
@@ -119,6 +120,9 @@ def overdue_bulk_action(request):
         for problems in error.message_dict.values():
             for problem in problems:
                 messages.error(request, problem)
+        return redirect(back)
+    except InvalidState as error:  # e.g. a ticked milestone of a plan that has ended (read-only)
+        messages.error(request, str(error))
         return redirect(back)
     messages.success(request, _("督办 notice sent to %(n)d milestones.") % {"n": len(found)})
     if len(found) < len(ticked):

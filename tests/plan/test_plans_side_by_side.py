@@ -195,3 +195,21 @@ def test_the_successor_is_not_read_only_and_does_not_disturb_the_old_plans_publi
     successor_task = KeyTask.objects.get(plan=plans["successor"], number=1)
     assert office.get(f"/plans/{SUCCESSOR}/tasks/1/").status_code == 200
     assert successor_task.plan.is_read_only(timezone.localdate()) is False
+
+
+def test_a_bulk_notice_on_an_ended_plans_milestone_is_refused_with_a_message_not_an_error(plans):
+    users = plans["users"]
+    suzhou = plans["suzhou"]
+    late = milestone_create(
+        task=KeyTask.objects.get(plan=suzhou, number=5),
+        owner=Department.objects.get(code="customs", government=suzhou.government),
+        title="结束前已逾期",
+        due_date=timezone.localdate() - dt.timedelta(days=20),
+        by=users["supervisor"],
+    )
+    _end(suzhou)
+    office = signed_in(users["supervisor"])
+    answer = office.post("/overdue/bulk/", {"action": "notice", "pk": [late.pk], "message": "请说明"}, follow=True)
+    assert answer.status_code == 200
+    assert "只读" in answer.content.decode()
+    assert not Reminder.objects.filter(milestone=late, kind="manual").exists()
