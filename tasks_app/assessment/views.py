@@ -64,7 +64,7 @@ from tasks_app.core.people import person_label
 from tasks_app.exports import services as exports
 from tasks_app.plan.models import Implementation, ImplementationStatus
 from tasks_app.plan.permissions import implementations_visible_to
-from tasks_app.plan.selectors import current_government_units, current_plan
+from tasks_app.plan.selectors import current_government_units, current_plan, plan_writable
 from tasks_app.workflow.models import Milestone, MilestoneStatus
 from tasks_app.workflow.permissions import milestones_visible_to
 
@@ -245,7 +245,8 @@ def assessment_page(request, period: str):
         filters = _("RAG: %(rag)s") % {"rag": RagColumn.LABELS[rag]} if rag in RagColumn.LABELS else ""
         return exports.streamed_export(export, _score_sheet(table, f"{what} {period_}", filters))
     versions = _versions(plan, period_)
-    office = can_publish_assessment(request.user)
+    # An ended plan's assessments are read, not published or withdrawn (until the office reopens it).
+    office = can_publish_assessment(request.user) and plan_writable(request.user, plan.pk)
     current = next((v for v in versions if v.status == "current"), None)
     publish_form = PublishForm(correction=current is not None) if office else None
     periods = [str(y) for y in plan_years(plan) if y >= plan.start_year] + [
@@ -476,6 +477,7 @@ def targets_page(request):
             "period_label": _period_words(str(period)),
             "periods": periods,
             "form": form,
+            "writable": plan_writable(request.user, plan.pk),
             "rows": rows,
             "history": history_rows,
         },
@@ -628,6 +630,7 @@ def _indicators_page(request, *, form=None, status=200):
             ]
             chart = indicator_chart(figures, indicator, district.pk, years, allowed=allowed)
             charts.append({"indicator": indicator, "scope": str(district), "chart": chart, "path": path})
+    writable = plan_writable(request.user, plan.pk)  # an ended plan's figures are read as they are
     if form is None:
         form = IndicatorReportForm(user=request.user, plan=plan, initial={"period": str(timezone.localdate().year)})
     return render(
@@ -638,11 +641,11 @@ def _indicators_page(request, *, form=None, status=200):
             "charts": charts,
             "district": district,
             # No form for whoever may report nothing (leadership, most liaisons).
-            "form": form if form.may_report else None,
+            "form": form if form.may_report and writable else None,
             "districts": current_government_units(District).order_by("position")
             if can_see_all_assessments(request.user)
             else [],
-            "may_import_figures": figure_sheet.FigureImporter().may_import(request.user),
+            "may_import_figures": writable and figure_sheet.FigureImporter().may_import(request.user),
         },
         status=status,
     )

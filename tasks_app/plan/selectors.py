@@ -32,6 +32,18 @@ def plans_visible_to(user) -> list[Plan]:
     return plans
 
 
+def plan_writable(user, plan_id: int | None) -> bool:
+    """Whether the work of the plan may change now (not ended, or reopened): pages show their forms
+    and buttons only then (the services refuse the write anyway, 409). No query for a plan the
+    user's switcher already holds."""
+    if plan_id is None:
+        return True
+    plan = next((p for p in plans_visible_to(user) if p.pk == plan_id), None)
+    if plan is None:
+        plan = Plan.objects.only("end_year", "reopened_at").filter(pk=plan_id).first()
+    return plan is None or not plan.is_read_only(timezone.localdate())
+
+
 def plan_in_url(request) -> Plan:
     """The plan named in the request's URL (``/plans/<code>/…``) among those its user may see;
     a 404 for any other (remembered on the request)."""

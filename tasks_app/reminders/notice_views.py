@@ -23,7 +23,7 @@ from tasks_app.core.forms import DateInput
 from tasks_app.core.people import person_label
 from tasks_app.core.validators import date_plausible
 from tasks_app.exports import services as exports
-from tasks_app.plan.selectors import current_government_units
+from tasks_app.plan.selectors import current_government_units, plan_writable
 from tasks_app.reminders.forms import SupervisionNoticeForm
 from tasks_app.reminders.models import NoticeReply, NoticeStatus
 from tasks_app.reminders.selectors import NOTICE_STATES, notices_board, notices_visible_to
@@ -173,8 +173,10 @@ def _notice_or_404(user, pk: int):
 
 def notice_page(request, notice, *, status=200, **forms_):
     user = request.user
-    answer = can_answer_notice(user, notice) and notice.status != NoticeStatus.CLOSED
-    office = can_approve(user) and notice.status != NoticeStatus.CLOSED
+    # A notice about an ended plan's work is read as it is (its services refuse any answer, 409).
+    writable = plan_writable(user, notice.reminder.task.plan_id if notice.reminder.task_id else None)
+    answer = writable and can_answer_notice(user, notice) and notice.status != NoticeStatus.CLOSED
+    office = writable and can_approve(user) and notice.status != NoticeStatus.CLOSED
     return render(
         request,
         "reminders/notice_detail.html",

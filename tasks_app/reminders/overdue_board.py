@@ -18,6 +18,7 @@ from tasks_app.core.errors import InvalidState
 from tasks_app.core.paginators import CountCachedPaginator
 from tasks_app.exports import services as exports
 from tasks_app.exports.views import SheetExportMixin, describe_filters
+from tasks_app.plan.selectors import current_plan, plan_writable
 from tasks_app.reminders.scan import working_days_mode
 from tasks_app.reminders.selectors import overdue_milestones
 from tasks_app.reminders.services import supervision_notices_issue
@@ -74,7 +75,11 @@ class OverdueBoardView(SheetExportMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_issue_notices"] = can_approve(self.request.user)
+        # No bulk 督办 on an ended plan's board (its services refuse it, 409).
+        plan = current_plan(self.request.user)
+        context["may_issue_notices"] = can_approve(self.request.user) and plan_writable(
+            self.request.user, plan.pk if plan else None
+        )
         # The board shows both counts and says which one the escalation follows.
         if working_days_mode():
             context["escalation_counts"] = "working"

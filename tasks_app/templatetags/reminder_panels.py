@@ -24,6 +24,9 @@ def milestone_reminders_panel(context):
         "request": context["request"],
         "milestone": milestone,
         "reminders": reminders_for_milestone(milestone) if visible else None,
-        "notice_form": (context.get("notice_form") or SupervisionNoticeForm()) if office else None,
+        # No 督办 on an ended plan's milestone (the page says whether its plan may change).
+        "notice_form": (context.get("notice_form") or SupervisionNoticeForm())
+        if office and context.get("plan_writable", True)
+        else None,
         "csrf_token": context.get("csrf_token"),
     }

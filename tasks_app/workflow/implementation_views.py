@@ -18,6 +18,7 @@ from tasks_app.plan.permissions import (
     can_reject_confirmation,
     implementations_visible_to,
 )
+from tasks_app.plan.selectors import plan_writable
 from tasks_app.workflow import services
 from tasks_app.workflow.forms import (
     ConfirmForm,
@@ -32,6 +33,7 @@ def _visible_implementation(user, pk: int):
 
 def _implementation_page(request, implementation, *, status=200, confirm_form=None, reject_form=None):
     user = request.user
+    writable = plan_writable(user, implementation.task.plan_id)  # an ended plan's record is read as it is
     context = {
         "implementation": implementation,
         "task": implementation.task,
@@ -40,9 +42,9 @@ def _implementation_page(request, implementation, *, status=200, confirm_form=No
             implementation,
             file_urls={"evidence": reverse("tasks_app:implementation_evidence", kwargs={"pk": implementation.pk})},
         ),
-        "confirm_form": (confirm_form or ConfirmForm()) if can_confirm(user, implementation) else None,
+        "confirm_form": (confirm_form or ConfirmForm()) if writable and can_confirm(user, implementation) else None,
         "reject_form": (reject_form or RejectForm())
-        if can_reject_confirmation(user) and implementation.status == "confirmed"
+        if writable and can_reject_confirmation(user) and implementation.status == "confirmed"
         else None,
     }
     return render(request, "workflow/implementation_detail.html", context, status=status)

@@ -13,7 +13,7 @@ from tasks_app.plan.permissions import (
     can_see_task_records,
     implementations_visible_to,
 )
-from tasks_app.plan.selectors import task_lead_history, tasks_with_responsibilities
+from tasks_app.plan.selectors import plan_writable, task_lead_history, tasks_with_responsibilities
 from tasks_app.plan.views import PlanContextMixin
 from tasks_app.workflow.forms import LeadChangeForm, TaskReportForm
 from tasks_app.workflow.permissions import milestones_visible_to, task_report_departments, task_reports_visible_to
@@ -49,8 +49,10 @@ class TaskDetailView(PlanContextMixin, TemplateView):
         milestones = list(milestones_page)
         for milestone in milestones:
             milestone.current_rag = milestone.rag(today)
-        may_change_lead = can_change_lead(user)
-        own_departments = list(task_report_departments(user, task))
+        # An ended plan's task is read as it is: no form that its services would refuse.
+        writable = plan_writable(user, task.plan_id)
+        may_change_lead = writable and can_change_lead(user)
+        own_departments = list(task_report_departments(user, task)) if writable else []
         report_form = kwargs.get("report_form") or (
             TaskReportForm(task=task, own_departments=own_departments) if own_departments else None
         )
@@ -67,7 +69,8 @@ class TaskDetailView(PlanContextMixin, TemplateView):
             milestones_page=milestones_page,
             timeline=milestone_timeline(milestones, today),
             can_see_records=bool(milestones) or can_see_task_records(user, task),
-            can_create_milestone=can_manage_task_milestones(user, task) or can_add_own_milestone(user, task),
+            can_create_milestone=writable
+            and (can_manage_task_milestones(user, task) or can_add_own_milestone(user, task)),
             lead_form=kwargs.get("lead_form") or (LeadChangeForm(task=task) if may_change_lead else None),
             lead_history=task_lead_history(task) if can_see_task_records(user, task) else [],
             previous_number=task.number - 1 if task.number > 1 else None,

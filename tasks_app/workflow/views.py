@@ -31,7 +31,7 @@ from tasks_app.plan.permissions import (
     can_change_lead,
     can_manage_task_milestones,
 )
-from tasks_app.plan.selectors import current_plan, plan_task_ids
+from tasks_app.plan.selectors import current_plan, plan_task_ids, plan_writable
 from tasks_app.workflow import (
     milestone_sheet,  # noqa: F401 - registers the milestone export and import
     services,
@@ -117,6 +117,14 @@ def milestone_create(request, number: int):
     choices = _owner_choices(request.user, task)
     if not choices.exists():
         raise PermissionDenied(_("You may not create milestones for this task."))
+    if request.method != "POST" and not plan_writable(request.user, task.plan_id):
+        # The page's button is not shown on an ended plan; an old link is told why (a POST gets the 409).
+        messages.error(
+            request,
+            _("The plan ended in %(year)s and is read-only; the supervision office may reopen it.")
+            % {"year": task.plan.end_year},
+        )
+        return redirect("tasks_app:task_detail", number=task.number)
     # Offer only the departments the user may choose; accept any of the task's, so that the
     # service, not the form, answers "not allowed" — as the API does.
     form = MilestoneForm(request.POST or None, task=task)
@@ -155,16 +163,19 @@ def milestone_create(request, number: int):
 def milestone_page(request, milestone, *, status=200, **forms):
     user = request.user
     today = timezone.localdate()
-    can_edit = milestone.status == MilestoneStatus.PLANNED and can_edit_planned(user, milestone)
-    may_extend = milestone.status in (
-        MilestoneStatus.IN_PROGRESS,
-        MilestoneStatus.SUBMITTED,
-    ) and can_extend(user)
+    # An ended plan's record is read as it is: no form or button that its services would refuse.
+    writable = plan_writable(user, milestone.task.plan_id)
+    can_edit = writable and milestone.status == MilestoneStatus.PLANNED and can_edit_planned(user, milestone)
+    may_extend = (
+        writable
+        and milestone.status in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED)
+        and can_extend(user)
+    )
     # Progress is reported while the work is under way: not before it starts, not once it is handed in.
-    can_work = can_work_on(user, milestone) and milestone.status == MilestoneStatus.IN_PROGRESS
-    may_approve = can_approve(user) and milestone.status == MilestoneStatus.SUBMITTED
+    can_work = writable and can_work_on(user, milestone) and milestone.status == MilestoneStatus.IN_PROGRESS
+    may_approve = writable and can_approve(user) and milestone.status == MilestoneStatus.SUBMITTED
     actions = []
-    if can_work_on(user, milestone):
+    if writable and can_work_on(user, milestone):
         if milestone.status == MilestoneStatus.PLANNED:
             actions.append(("start", _("Start")))
         if milestone.status == MilestoneStatus.IN_PROGRESS:
@@ -201,17 +212,18 @@ def milestone_page(request, milestone, *, status=200, **forms):
         )
         if may_extend
         else None,
-        **_conversation(user, milestone, forms),
+        "plan_writable": writable,
+        **_conversation(user, milestone, forms, writable),
     }
     return render(request, "workflow/milestone_detail.html", context, status=status)
 
 
-def _conversation(user, milestone, forms) -> dict:
+def _conversation(user, milestone, forms, writable: bool) -> dict:
     """The exchange on a milestone: extension requests, completion reports, comments (issue 16)."""
     requests = list(milestone.extension_requests.select_related("department", "requested_by", "decided_by"))
     pending = next((r for r in requests if r.status == ExtensionStatus.PENDING), None)
     under_way = milestone.status in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.SUBMITTED)
-    may_request = can_work_on(user, milestone) and under_way and pending is None
+    may_request = writable and can_work_on(user, milestone) and under_way and pending is None
     return {
         "extension_requests": requests,
         "pending_request": pending,
@@ -219,11 +231,11 @@ def _conversation(user, milestone, forms) -> dict:
         if may_request
         else None,
         "decision_form": (forms.get("decision_form") or ExtensionDecisionForm())
-        if pending is not None and can_extend(user)
+        if writable and pending is not None and can_extend(user)
         else None,
         "completion_reports": list(milestone.completion_reports.select_related("author")[:5]),
         "comments": list(milestone.comments.select_related("author").prefetch_related("mentions")),
-        "comment_form": forms.get("comment_form") or CommentForm(),
+        "comment_form": (forms.get("comment_form") or CommentForm()) if writable else None,
     }
 
 

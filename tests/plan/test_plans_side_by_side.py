@@ -213,3 +213,74 @@ def test_a_bulk_notice_on_an_ended_plans_milestone_is_refused_with_a_message_not
     assert answer.status_code == 200
     assert "只读" in answer.content.decode()
     assert not Reminder.objects.filter(milestone=late, kind="manual").exists()
+
+
+def test_an_ended_plans_pages_show_no_control_its_services_would_refuse(plans):
+    """Every writing form and button is gone while the plan is read-only (the banner says why), and
+    back once the office reopens it — for the department, the district and the office alike."""
+    from tasks_app.plan.models import Implementation
+    from tasks_app.reminders.services import supervision_notice_issue
+
+    users = plans["users"]
+    suzhou = plans["suzhou"]
+    task = KeyTask.objects.get(plan=suzhou, number=5)
+    customs = Department.objects.get(code="customs", government=suzhou.government)
+    planned = milestone_create(
+        task=task, owner=customs, title="尚未开始", due_date=timezone.localdate() + dt.timedelta(days=10),
+        by=users["supervisor"],
+    )
+    under_way = milestone_transition(
+        milestone=milestone_create(
+            task=task, owner=customs, title="进行中", due_date=timezone.localdate() - dt.timedelta(days=3),
+            by=users["supervisor"],
+        ),
+        action="start",
+        by=users["liaison-customs"],
+    )
+    notice = supervision_notice_issue(milestone=under_way, by=users["supervisor"], message="请说明进度").notice
+    implementation = Implementation.objects.filter(task=task).select_related("district").first()
+    district = users[f"district-{implementation.district.code}"]
+    liaison, office = signed_in(users["liaison-customs"]), signed_in(users["supervisor"])
+
+    def controls() -> dict[str, bool]:
+        """Which controls the pages offer (True: shown)."""
+        planned_page = liaison.get(f"/milestones/{planned.pk}/")
+        working_page = liaison.get(f"/milestones/{under_way.pk}/")
+        office_page = office.get(f"/milestones/{under_way.pk}/")
+        task_page = office.get(f"/tasks/{task.number}/")
+        pages = [planned_page, working_page, office_page, task_page]
+        board = office.get("/overdue/")
+        assessment = office.get("/assessment/2025/")
+        targets = office.get("/assessment/targets/")
+        notice_page = liaison.get(f"/notices/{notice.pk}/")
+        confirmation = signed_in(district).get(f"/implementations/{implementation.pk}/")
+        pages += [board, assessment, targets, notice_page, confirmation]
+        assert all(page.status_code == 200 for page in pages)
+        return {
+            "start": 'value="start"' in planned_page.content.decode(),
+            "edit planned": planned_page.context["edit_form"] is not None,
+            "progress update": working_page.context["update_form"] is not None,
+            "extension request": working_page.context["extension_request_form"] is not None,
+            "comment": working_page.context["comment_form"] is not None,
+            "督办 notice": f'/milestones/{under_way.pk}/notices/"' in office_page.content.decode(),
+            "extend": office_page.context["extension_form"] is not None,
+            "new milestone": task_page.context["can_create_milestone"],
+            "lead change": task_page.context["lead_form"] is not None,
+            "bulk 督办": board.context["may_issue_notices"],
+            "publish": assessment.context["publish_form"] is not None,
+            "save targets": targets.context["writable"],
+            "sign for the notice": notice_page.context["may_acknowledge"],
+            "reply to the notice": notice_page.context["reply_form"] is not None,
+            "confirm": confirmation.context["confirm_form"] is not None,
+        }
+
+    assert all(controls().values())
+    _end(suzhou)
+    shown = controls()
+    assert not any(shown.values()), [name for name, on in shown.items() if on]
+    # An old link to the milestone form says why instead of offering a form the service refuses.
+    answer = office.get(f"/tasks/{task.number}/milestones/new/", follow=True)
+    assert answer.redirect_chain and "只读" in answer.content.decode()
+    # Reopened: everything is back.
+    assert office.post("/plan/reopen/", {"reason": "补录年终数据"}).status_code == 302
+    assert all(controls().values())
