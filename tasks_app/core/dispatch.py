@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 def enqueue(task_name: str, *args) -> bool:
     """Send the task named ``task_name`` with ``args``; False (and a warning) if the broker is away."""
     try:
-        current_app.tasks[task_name].apply_async(args=args)
+        # By name: the sending process need not have imported the task's module (a web process
+        # imports only what its pages use); the worker has every task.
+        current_app.send_task(task_name, args=args)
     except Exception as error:  # kombu raises OperationalError and friends when the broker is away
         logger.warning("could not enqueue %s%s (the next periodic run will catch up): %s", task_name, args, error)
         return False

@@ -60,3 +60,24 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProvinceFigures(models.Model):
+    """The province view's tallies over every city's milestones, reminders and confirmations, as last
+    computed (by a worker, ``dashboards.province.province_figures_refresh``). At 13 cities of a million
+    milestones each they take seconds to count, so the page reads this row and says how old it is; a
+    page that finds it behind the data asks a worker to count again. One row per set of plans shown."""
+
+    key = models.CharField(_("plans shown"), max_length=64, unique=True)
+    data_version = models.BigIntegerField(_("data version"))
+    as_of = models.DateField(_("as of"))
+    computed_at = models.DateTimeField(_("computed at"))
+    seconds = models.FloatField(_("seconds to compute"))
+    tallies = models.JSONField(_("tallies"))
+
+    class Meta:
+        verbose_name = _("province figures")
+        verbose_name_plural = _("province figures")
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.computed_at:%Y-%m-%d %H:%M}"

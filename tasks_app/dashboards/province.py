@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404
@@ -40,11 +42,12 @@ from tasks_app.assessment.models import (
 )
 from tasks_app.assessment.periods import Period
 from tasks_app.core.changes import data_version
+from tasks_app.core.dispatch import enqueue
+from tasks_app.dashboards.models import ProvinceFigures
 from tasks_app.plan.middleware import reverse_in_plan
 from tasks_app.plan.models import Implementation, ImplementationStatus, KeyTask, Plan
 from tasks_app.plan.selectors import default_plan_of
 from tasks_app.reminders.models import escalation_label
-from tasks_app.reminders.selectors import overdue_milestones
 from tasks_app.workflow.models import OPEN_STATUSES, Milestone, MilestoneStatus
 
 REPORTING_DAYS = 15  # as the assessment: a figure is due this many days after its period (no rubric)
@@ -111,23 +114,36 @@ def _milestone_tallies(task_ids: list[int], today: dt.date) -> dict[int, dict]:
     return {row["task__plan"]: row for row in rows}
 
 
-def _escalation_tallies(user, task_ids: list[int], today: dt.date) -> dict[int, dict[int, int]]:
+def _escalation_tallies(task_ids: list[int], today: dt.date) -> dict[int, dict[int, int]]:
     """Per plan and escalation level: the overdue milestones escalated that far — each counted once,
     at its highest level, exactly as the overdue board shows it (levels past 3 are rounds of 通报,
-    counted with 通报)."""
-    rows = (
-        overdue_milestones(user, as_of=today)
-        .filter(task_id__in=task_ids, escalation_level__isnull=False)
-        .values("task__plan", "escalation_level")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counted with 通报). One GROUP BY from the escalation reminders (a partial index of milestone and
+    level) to their milestones, not a lookup per overdue milestone: there are millions of those."""
+    from tasks_app.reminders.models import Reminder, ReminderKind
+
+    if not task_ids:
+        return {}
+    reminders = Reminder.all_kinds.model._meta.db_table
+    milestones, tasks = Milestone._meta.db_table, KeyTask._meta.db_table
+    marks = ", ".join(["%s"] * len(task_ids))
+    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    sql = f"""
+        SELECT t.plan_id, e.top, COUNT(*)
+        FROM (SELECT milestone_id, MAX(level) AS top FROM {reminders}
+              WHERE kind = %s AND milestone_id IS NOT NULL GROUP BY milestone_id) e
+        JOIN {milestones} m ON m.id = e.milestone_id
+        JOIN {tasks} t ON t.id = m.task_id
+        WHERE m.status IN ({statuses}) AND m.due_date < %s AND m.task_id IN ({marks})
+        GROUP BY t.plan_id, e.top"""  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ReminderKind.ESCALATION, *OPEN_STATUSES, today, *task_ids])
+        rows = cursor.fetchall()
     tallies: dict[int, dict[int, int]] = {}
-    for row in rows:
-        levels = tallies.setdefault(row["task__plan"], {})
-        level = min(row["escalation_level"], ESCALATION_LEVELS[-1])
-        levels[level] = levels.get(level, 0) + row["n"]
-    return tallies  # plain dicts: kept in the cache
+    for plan_id, top, count in rows:
+        levels = tallies.setdefault(plan_id, {})
+        level = min(top, ESCALATION_LEVELS[-1])
+        levels[level] = levels.get(level, 0) + count
+    return tallies
 
 
 def _confirmation_tallies(task_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -256,24 +272,83 @@ def _latest_publications(plans: list[Plan]) -> dict[int, dict]:
     return latest
 
 
-# The tallies read every city's milestones (13 cities × 1M: seconds): kept until the data changes
-# (the change counter) and at most this long, since escalations (reminders) do not move the counter.
-TALLIES_CACHE_SECONDS = 600
+# The tallies read every city's milestones: at 13 cities of a million each, seconds. The page reads
+# them as last computed (``ProvinceFigures``) and, when they are behind the data, asks a worker to
+# count again and says so: the figures shown are at most a refresh behind, the page stays fast.
+# Reminders (escalations) do not move the change counter: the figures are counted again at least
+# this often while someone looks.
+FIGURES_MAX_AGE = dt.timedelta(minutes=10)
+# Without a worker (a site run without one) the page counts itself once the figures are this old.
+FIGURES_STALE_LIMIT = dt.timedelta(minutes=30)
+REFRESH_TASK = "tasks_app.tasks.refresh_province_figures"
 
 
-def _cached_tallies(user, task_ids: list[int], today: dt.date) -> tuple:
-    scope = user_government_ids(user)
-    fingerprint = f"{sorted(task_ids)}|{today}|{sorted(scope) if scope is not None else 'all'}|{data_version()}"
-    key = "cbec:province:" + hashlib.sha256(fingerprint.encode()).hexdigest()
-    tallies = cache.get(key)
-    if tallies is None:
-        tallies = (
-            _milestone_tallies(task_ids, today),
-            _escalation_tallies(user, task_ids, today),
-            _confirmation_tallies(task_ids),
-        )
-        cache.set(key, tallies, TALLIES_CACHE_SECONDS)
-    return tallies
+def _figures_key(task_ids: list[int]) -> str:
+    return hashlib.sha256(",".join(map(str, sorted(task_ids))).encode()).hexdigest()
+
+
+def _count_all(task_ids: list[int], today: dt.date) -> dict:
+    """Every tally, keyed by plan id as text (the row keeps them as JSON)."""
+    return {
+        "milestones": {str(k): v for k, v in _milestone_tallies(task_ids, today).items()},
+        "escalations": {
+            str(k): {str(level): n for level, n in v.items()} for k, v in _escalation_tallies(task_ids, today).items()
+        },
+        "confirmations": {str(k): v for k, v in _confirmation_tallies(task_ids).items()},
+    }
+
+
+def _current_task_ids() -> list[int]:
+    plans = [plan for _city, plan in _cities_and_plans() if plan is not None]
+    return list(KeyTask.objects.filter(plan__in=plans).order_by().values_list("pk", flat=True))
+
+
+def province_figures_refresh(task_ids: list[int] | None = None) -> ProvinceFigures:
+    """Count every city's tallies now and keep them (the worker's job; the first page view's too).
+    The data version is read before counting: a change made while counting leaves the row behind
+    the data, so the next page asks again."""
+    task_ids = _current_task_ids() if task_ids is None else task_ids
+    today = timezone.localdate()
+    version = data_version()
+    started = time.perf_counter()
+    tallies = _count_all(task_ids, today)
+    figures, _created = ProvinceFigures.objects.update_or_create(
+        key=_figures_key(task_ids),
+        defaults={
+            "data_version": version,
+            "as_of": today,
+            "computed_at": timezone.now(),
+            "seconds": round(time.perf_counter() - started, 3),
+            "tallies": tallies,
+        },
+    )
+    return figures
+
+
+def _is_current(figures: ProvinceFigures, today: dt.date) -> bool:
+    return (
+        figures.data_version == data_version()
+        and figures.as_of == today
+        and timezone.now() - figures.computed_at < FIGURES_MAX_AGE
+    )
+
+
+def _province_figures(task_ids: list[int], today: dt.date) -> tuple[ProvinceFigures, bool]:
+    """The tallies to show and whether a newer count is under way. The first view counts itself;
+    later ones read the last count and, if it is behind, ask a worker (once a minute at most per
+    process)."""
+    figures = ProvinceFigures.objects.filter(key=_figures_key(task_ids)).first()
+    if figures is None or timezone.now() - figures.computed_at > FIGURES_STALE_LIMIT:
+        return province_figures_refresh(task_ids), False
+    if _is_current(figures, today):
+        return figures, False
+    if cache.add("cbec:province:refresh-asked", True, 60):
+        enqueue(REFRESH_TASK)
+    return figures, True
+
+
+def _int_keys(mapping: dict) -> dict:
+    return {int(k): v for k, v in mapping.items()}
 
 
 def province_overview(user, today: dt.date) -> dict:
@@ -281,7 +356,10 @@ def province_overview(user, today: dt.date) -> dict:
     pairs = _cities_and_plans()
     plans = [plan for _city, plan in pairs if plan is not None]
     task_ids = list(KeyTask.objects.filter(plan__in=plans).order_by().values_list("pk", flat=True))
-    milestones, escalations, confirmations = _cached_tallies(user, task_ids, today)
+    figures, updating = _province_figures(task_ids, today)
+    milestones = _int_keys(figures.tallies["milestones"])
+    escalations = {plan: _int_keys(levels) for plan, levels in _int_keys(figures.tallies["escalations"]).items()}
+    confirmations = _int_keys(figures.tallies["confirmations"])
     indicators = _headline_indicators(plans, today)
     publications = _latest_publications(plans)
     empty = {"total": 0, "completed": 0, "on_time": 0, "overdue": 0}
@@ -313,7 +391,14 @@ def province_overview(user, today: dt.date) -> dict:
                 "publication": publications.get(key),
             }
         )
-    return {"as_of": today, "cities": cities, "levels": [str(escalation_label(level)) for level in ESCALATION_LEVELS]}
+    return {
+        "as_of": today,
+        # When the tallies were counted (Asia/Shanghai) and whether a newer count is under way.
+        "counted_at": timezone.localtime(figures.computed_at),
+        "updating": updating,
+        "cities": cities,
+        "levels": [str(escalation_label(level)) for level in ESCALATION_LEVELS],
+    }
 
 
 def province_page(request):

@@ -95,7 +95,15 @@ _CITY = inline_serializer(
     },
 )
 ProvinceSerializer = inline_serializer(
-    "Province", {"as_of": serializers.DateField(), "cities": _CITY.__class__(many=True)}
+    "Province",
+    {
+        "as_of": serializers.DateField(),
+        "counted_at": serializers.DateTimeField(
+            help_text="when the milestone, escalation and confirmation tallies were counted (Asia/Shanghai)"
+        ),
+        "updating": serializers.BooleanField(help_text="a newer count is under way: ask again in a minute"),
+        "cities": _CITY.__class__(many=True),
+    },
 ).__class__
 
 
@@ -138,4 +146,13 @@ def province_detail(request):
         }
         for city in overview["cities"]
     ]
-    return Response(ProvinceSerializer({"as_of": overview["as_of"], "cities": cities}).data)
+    return Response(
+        ProvinceSerializer(
+            {
+                "as_of": overview["as_of"],
+                "counted_at": overview["counted_at"],
+                "updating": overview["updating"],
+                "cities": cities,
+            }
+        ).data
+    )

@@ -20,7 +20,7 @@ from tasks_app.assessment.models import (  # noqa: F401
     TargetLevel,
 )
 from tasks_app.core.models import ChangeCounter  # noqa: F401
-from tasks_app.dashboards.models import CalendarFeed, SavedFilter  # noqa: F401
+from tasks_app.dashboards.models import CalendarFeed, ProvinceFigures, SavedFilter  # noqa: F401
 from tasks_app.exports.models import ExportJob, ExportStatus, ImportJob, ImportStatus  # noqa: F401
 from tasks_app.plan.models import (  # noqa: F401
     Implementation,

@@ -141,6 +141,11 @@ class Reminder(models.Model):
             # "New for me": a person's unread workflow events are found from the (few) event
             # reminders, not by walking their (many) notifications of every kind.
             models.Index(fields=["id"], name="reminder_events", condition=Q(kind="event")),
+            # A milestone's escalation level (the highest 督办 round), for the overdue board's rows and the
+            # province's tally of every overdue milestone: read from the index alone.
+            models.Index(
+                fields=["milestone", "level"], name="reminder_escalation_level", condition=Q(kind="escalation")
+            ),
         ]
 
     def __str__(self) -> str:
