@@ -309,7 +309,8 @@ def _city_milestones_sql(plan, count: int, first: int, creator_id: int) -> None:
                 owner_id, task_id)
             SELECT '基准城市节点 ' || g, '', due, due, status, '', now(), now(), NULL, NULL,
                    CASE WHEN status = 'completed' THEN
-                       (LEAST(due + ((g * 13) %% 36 - 20)::int, %(today)s::date) + time '15:00') AT TIME ZONE 'Asia/Shanghai'
+                       (LEAST(due + ((g * 13) %% 36 - 20)::int, %(today)s::date) + time '15:00')
+                       AT TIME ZONE 'Asia/Shanghai'
                    END,
                    1, %(creator)s,
                    CASE WHEN g %% 10 < 3 THEN (%(districts)s::bigint[])[1 + (g * 17) %% %(ndistricts)s] END,

@@ -146,6 +146,23 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
+def _xlsx_value(sheet, value):
+    """What a data row appends: the value itself where openpyxl writes it exactly as ``_xlsx_cell``
+    would — text that cannot be taken for a formula, a date (its default format is DATE_FORMAT), an
+    integer too small for a thousands separator, nothing — and a styled cell otherwise. openpyxl's
+    write-only ``append`` tries each cell object as a value first and formats the error it gets, so a
+    cell object costs several times a plain value (most of an export's time, measured)."""
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is str:
+        text = text_clean(value)
+        return text if not text.startswith(FORMULA_STARTS) else _xlsx_cell(sheet, text)
+    if kind is dt.date or (kind is int and -1000 < value < 1000):
+        return value
+    return _xlsx_cell(sheet, value)
+
+
 def _display_width(value) -> int:
     if value is None:
         return 0
@@ -216,7 +233,8 @@ def write_xlsx(output, spec: Sheet) -> None:
         header_cells.append(cell)
     sheet.append(header_cells)
     for number, row in enumerate(chain(sample, rows), start=1):
-        sheet.append([_xlsx_cell(sheet, number), *(_xlsx_cell(sheet, value) for value in row)])
+        # The row number is an ordinal, as Excel's own row numbers: no thousands separator.
+        sheet.append([number, *(_xlsx_value(sheet, value) for value in row)])
     if spec.choices:
         _add_choices(workbook, sheet, spec)
     if spec.instructions:

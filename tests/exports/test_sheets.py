@@ -183,3 +183,29 @@ def test_a_title_with_control_characters_still_exports(hostile, demo_accounts):
         assert "垂直制表符" in values
         raw = body(supervisor.get(reverse(page), {"_export": "csv"})).decode("utf-8-sig")
         assert "垂直制表符" in raw and "\x0b" not in raw
+
+
+def test_each_kind_of_value_keeps_its_excel_form_in_a_data_row():
+    """Data rows append plain values where openpyxl writes them as the styled cells would (the fast
+    path): every kind still reads back with its type and format, formula-like text stays text."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tasks_app.exports.sheets import Sheet, write_xlsx
+
+    at = timezone.make_aware(dt.datetime(2026, 3, 5, 9, 30, 12))
+    row = ("节点", "=1+1", "-3", dt.date(2026, 3, 1), at, 7, 12345, Decimal("3.50"), None, True)
+    output = io.BytesIO()
+    write_xlsx(output, Sheet(name="kinds", headers=[f"h{i}" for i in range(len(row))], rows=iter([row])))
+    cells = list(openpyxl.load_workbook(io.BytesIO(output.getvalue())).active[3])
+    number, text, formula, minus, date, moment, small, large, decimal, empty, flag = cells
+    assert number.value == 1
+    assert (text.value, text.data_type) == ("节点", "s")
+    assert (formula.value, formula.data_type, formula.quotePrefix) == ("=1+1", "s", True)
+    assert (minus.value, minus.data_type, minus.quotePrefix) == ("-3", "s", True)
+    assert date.value == dt.datetime(2026, 3, 1) and date.number_format == "yyyy-mm-dd"
+    assert moment.value == dt.datetime(2026, 3, 5, 9, 30, 12) and moment.number_format == "yyyy-mm-dd hh:mm"
+    assert small.value == 7 and large.value == 12345 and large.number_format == "#,##0"
+    assert decimal.value == 3.5 and decimal.number_format == "#,##0.00"
+    assert empty.value is None and flag.value == "是"
