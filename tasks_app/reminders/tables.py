@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tasks_app.core.lean_tables import LeanRowsMixin, link
+from tasks_app.core.lean_tables import Labels, LeanRowsMixin, link, url_by_pk
 from tasks_app.reminders.models import escalation_label
 from tasks_app.workflow.models import Milestone, MilestoneStatus
 from workdays import calendar as workcal
@@ -79,18 +78,21 @@ class OverdueTable(LeanRowsMixin, tables.Table):
         """The board's row: the same values as the columns' render methods below (which the export
         definitions and django-tables2 still use)."""
         as_of = self.as_of
+        if not hasattr(self, "_lean"):  # worked out once per table: URLs, labels, unit names
+            self._lean = (url_by_pk("tasks_app:milestone_detail"), Labels())
+        milestone_url, labels = self._lean
         return [
-            format_html('<input type="checkbox" name="pk" value="{}" form="bulk-form">', record.pk),
-            link(reverse("tasks_app:milestone_detail", args=[record.pk]), record.title),
+            mark_safe(f'<input type="checkbox" name="pk" value="{int(record.pk)}" form="bulk-form">'),  # noqa: S308
+            link(milestone_url(record.pk), record.title),
             record.task.number,
-            str(record.owner),
-            str(record.district) if record.district_id else "—",
+            labels.of(("owner", record.owner_id), lambda: record.owner),
+            labels.of(("district", record.district_id), lambda: record.district) if record.district_id else "—",
             record.due_date.isoformat(),
             record.days_overdue(as_of),
             record.working_days_overdue(as_of),
-            escalation_label(record.escalation_level) or "—",
+            labels.of(("level", record.escalation_level), lambda: escalation_label(record.escalation_level) or "—"),
             timezone.localtime(record.last_reminder_at).strftime("%Y-%m-%d %H:%M") if record.last_reminder_at else "—",
-            record.get_status_display(),
+            labels.of(("status", record.status), record.get_status_display),
         ]
 
     def render_due_date(self, value):

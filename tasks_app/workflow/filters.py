@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, District
+from tasks_app.core.lean_widgets import LeanSelect
 from tasks_app.plan.selectors import current_government_units
 from tasks_app.workflow.models import OPEN_STATUSES, Milestone, MilestoneStatus
 
@@ -17,17 +18,20 @@ class MilestoneFilter(django_filters.FilterSet):
         queryset=lambda request: current_government_units(Department).order_by("position"),
         to_field_name="code",
         label=_("Owner department"),
+        widget=LeanSelect,
     )
     district = django_filters.ModelChoiceFilter(
         field_name="district",
         queryset=lambda request: current_government_units(District).order_by("position"),
         to_field_name="code",
         label=_("District"),
+        widget=LeanSelect,
     )
     status = django_filters.ChoiceFilter(
         choices=[(OPEN_CHOICE, _("Open (not signed off)")), *MilestoneStatus.choices],
         method="filter_status",
         label=_("Status"),
+        widget=LeanSelect,
     )
     title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title contains"))
 

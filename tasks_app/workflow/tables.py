@@ -1,11 +1,10 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tasks_app.core.lean_tables import LeanRowsMixin, link
+from tasks_app.core.lean_tables import Labels, LeanRowsMixin, link, url_by_pk
 from tasks_app.workflow.models import Milestone, Rag
 
 
@@ -32,17 +31,28 @@ class MilestoneTable(LeanRowsMixin, tables.Table):
 
     def lean_cells(self, record) -> list:
         """The row as the columns render it (tests/workflow/test_lean_list.py holds them together)."""
+        if not hasattr(self, "_lean"):  # worked out once per table: URLs, labels, unit names
+            self._lean = (
+                url_by_pk("tasks_app:milestone_detail"),
+                url_by_pk("tasks_app:task_detail"),
+                Labels(),
+                timezone.localdate(),
+            )
+        milestone_url, task_url, labels, today = self._lean
+        rag = record.rag(today)
         return [
-            link(reverse("tasks_app:milestone_detail", args=[record.pk]), record.title),
-            link(reverse("tasks_app:task_detail", args=[record.task.number]), record.task.number),
-            str(record.owner),
-            str(record.district) if record.district_id else "—",
-            date_format(record.due_date, "SHORT_DATE_FORMAT"),
-            record.get_status_display(),
-            self.render_rag(record),
+            link(milestone_url(record.pk), record.title),
+            link(task_url(record.task.number), record.task.number),
+            labels.of(("owner", record.owner_id), lambda: record.owner),
+            labels.of(("district", record.district_id), lambda: record.district) if record.district_id else "—",
+            labels.of(("due", record.due_date), lambda: date_format(record.due_date, "SHORT_DATE_FORMAT")),
+            labels.of(("status", record.status), record.get_status_display),
+            labels.of(("rag", rag), lambda: self.rag_badge(rag)),
         ]
 
     def render_rag(self, record):
-        rag = record.rag(timezone.localdate())
-        label = Rag(rag).label
-        return format_html('<span class="rag rag-{}">{}</span>', rag, label)
+        return self.rag_badge(record.rag(timezone.localdate()))
+
+    @staticmethod
+    def rag_badge(rag: str):
+        return format_html('<span class="rag rag-{}">{}</span>', rag, Rag(rag).label)
