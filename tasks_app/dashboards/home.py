@@ -6,11 +6,15 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from departments.models import Department, District
 from departments.roles import Role, user_roles
 from tasks_app.assessment.models import IndicatorReport, IndicatorTarget
+from tasks_app.core.changes import data_version
 from tasks_app.core.paginators import cached_count
 from tasks_app.dashboards.leadership import leadership_overview
 from tasks_app.plan.models import Implementation, ImplementationStatus, TaskResponsibility
@@ -63,29 +67,59 @@ def _liaison(user, plan, today):
     reported = TaskReport.objects.filter(
         task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), month=today.replace(day=1)
     )
-    responsibilities = (
-        TaskResponsibility.objects.filter(task__plan=plan, department__in=departments)
-        .select_related("task", "department")
-        .annotate(updated=Exists(updated) | Exists(reported))
-        .order_by("task__number")
+    responsibilities = SimpleLazyObject(
+        lambda: list(
+            TaskResponsibility.objects.filter(task__plan=plan, department__in=departments)
+            .select_related("task", "department")
+            .annotate(updated=Exists(updated) | Exists(reported))
+            .order_by("task__number")
+        )
     )
+
+    def box(queryset):
+        return SimpleLazyObject(lambda: _counted(queryset))
+
     return {
         "departments": departments,
         # The lists filter by one owner: a liaison of two departments gets the whole list (still
         # only what they may see).
         "owner_code": departments[0].code if len(departments) == 1 else "",
+        # The boxes below are read only when the page draws them: their HTML is kept until the data
+        # changes (the change counter in the key), so most mornings they cost no query at all.
+        "cache_key": _boxes_key(user, plan, today, departments),
         # Everything assigned and not yet signed off, whatever its due date: a milestone created
         # today for next year shows here from today, not seven days before it is due.
-        "open": _counted(mine.filter(status__in=OPEN)),
-        "overdue": _counted(mine.filter(status__in=OPEN, due_date__lt=today)),
-        "due_soon": _counted(mine.filter(status__in=NOT_YET_SUBMITTED, due_date__gte=today, due_date__lte=soon)),
-        "returned": _counted(mine.filter(status=MilestoneStatus.IN_PROGRESS).exclude(return_reason="")),
-        "awaiting_sign_off": _counted(mine.filter(status=MilestoneStatus.SUBMITTED)),
-        "lead_tasks": [r.task for r in responsibilities if r.role == "lead"],
-        "co_tasks": [r.task for r in responsibilities if r.role == "co"],
-        "missing_monthly": [r for r in responsibilities if not r.updated],
+        "open": box(mine.filter(status__in=OPEN)),
+        "overdue": box(mine.filter(status__in=OPEN, due_date__lt=today)),
+        "due_soon": box(mine.filter(status__in=NOT_YET_SUBMITTED, due_date__gte=today, due_date__lte=soon)),
+        "returned": box(mine.filter(status=MilestoneStatus.IN_PROGRESS).exclude(return_reason="")),
+        "awaiting_sign_off": box(mine.filter(status=MilestoneStatus.SUBMITTED)),
+        "lead_tasks": SimpleLazyObject(lambda: [r.task for r in responsibilities if r.role == "lead"]),
+        "co_tasks": SimpleLazyObject(lambda: [r.task for r in responsibilities if r.role == "co"]),
+        "missing_monthly": SimpleLazyObject(lambda: [r for r in responsibilities if not r.updated]),
         "notices": _notices_box(user, task_ids),
     }
+
+
+# How long a home page's boxes are kept at most (their key changes with the data anyway).
+HOME_BOXES_SECONDS = 600
+
+
+def _boxes_key(user, plan, today, units) -> str:
+    """What a user's boxes depend on: the user and their units (membership does not move the change
+    counter), the plan, the day, the data's version, the language and the plan in the URL (the
+    links)."""
+    return "|".join(
+        [
+            str(user.pk),
+            ",".join(str(unit.pk) for unit in units),
+            str(plan.pk),
+            today.isoformat(),
+            str(data_version()),
+            get_language() or "",
+            get_script_prefix(),
+        ]
+    )
 
 
 def _notices_box(user, task_ids) -> dict:

@@ -169,3 +169,43 @@ def test_the_district_home_lists_every_open_milestone_of_the_district(demo_accou
     assert district["milestones"]["count"] == Milestone.objects.filter(
         district__code="sip", status__in=["planned", "in_progress", "submitted"]
     ).count()
+
+
+def test_the_liaisons_boxes_are_kept_until_the_data_changes(demo_accounts, django_capture_on_commit_callbacks):
+    """The milestone boxes' HTML is kept under the change counter: a second visit reads no milestone
+    box; a committed change shows at once; the other language gets its own."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from departments.models import Department
+    from tasks_app.plan.models import KeyTask
+    from tasks_app.workflow.services import milestone_create
+
+    liaison = demo_accounts["liaison-customs"]
+    client = Client()
+    client.force_login(liaison)
+
+    def visit(language="zh-hans"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("tasks_app:home"))
+        boxes = [q["sql"] for q in queries if 'FROM "tasks_app_milestone"' in q["sql"]]
+        return response.content.decode(), boxes
+
+    first, box_queries = visit()
+    assert box_queries  # drawn: the five boxes read their rows
+    again, box_queries = visit()
+    assert again.count("home-open") == first.count("home-open") == 1 and not box_queries
+    with django_capture_on_commit_callbacks(execute=True):  # the change counter moves on commit
+        milestone_create(
+            task=KeyTask.objects.get(number=5),
+            owner=Department.objects.get(code="customs"),
+            title="缓存之后新建的节点",
+            due_date=timezone.localdate() + dt.timedelta(days=3),
+            by=demo_accounts["supervisor"],
+        )
+    changed, box_queries = visit()
+    assert "缓存之后新建的节点" in changed and box_queries
+    english, _ = visit("en")
+    assert "Open, all due dates" in english and "Open, all due dates" not in changed
