@@ -108,8 +108,22 @@ class MilestoneListView(SheetExportMixin, SingleTableMixin, FilterView):
             milestones_visible_to(self.request.user)
             .filter(task_id__in=plan_task_ids(current_plan()))
             .select_related("task", "owner", "district")
+            # Only the columns the list shows (MilestoneTable.lean_cells): not the task's full text.
+            .only(*LIST_COLUMNS)
             .order_by("due_date", "id")
         )
+
+
+LIST_COLUMNS = (
+    "title",
+    "due_date",
+    "status",
+    "task__number",
+    "owner__name",
+    "owner__name_en",
+    "district__name",
+    "district__name_en",
+)
 
 
 def milestone_create(request, number: int):
