@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -409,6 +410,35 @@ def export_in_own_process(fmt: str, limit: int) -> dict:
 PROVINCE_COUNT = "province figures counted"
 
 
+class _VisibleText(HTMLParser):
+    """The text a reader sees: every text node outside script, style and title."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style", "title")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style", "title")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def board_html_ratio(user) -> tuple[int, int]:
+    """The overdue board's HTML and its visible text (whitespace collapsed), in bytes of UTF-8."""
+    client = Client()
+    client.force_login(user)
+    html = client.get("/overdue/").content.decode()
+    parser = _VisibleText()
+    parser.feed(html)
+    text = " ".join(" ".join(parser.parts).split())
+    return len(html.encode()), len(text.encode())
+
+
 def measure_province_count() -> float:
     """The province view's tallies counted over every city (what the worker does after a change)."""
     from tasks_app.dashboards.province import province_figures_refresh
@@ -446,6 +476,12 @@ def run_scale(scale: int, repeat: int, updates: int, scan: bool, export_limit: i
         results[name] = measure(client, path, dict(params), repeat)
         median, p95, queries = results[name]
         print(f"  {name:34} {median:8.1f} ms median {p95:8.1f} ms p95 {queries:3d} queries", flush=True)
+    results["board html"] = board_html_ratio(users["supervisor"])
+    print(
+        f"  overdue board HTML {results['board html'][0]:,} bytes for {results['board html'][1]:,} bytes of visible "
+        f"text (×{results['board html'][0] / max(results['board html'][1], 1):.2f})",
+        flush=True,
+    )
     results[PROVINCE_COUNT] = measure_province_count()
     print(f"  {PROVINCE_COUNT:34} {results[PROVINCE_COUNT]:8.0f} ms median of 3 (the worker's job)", flush=True)
     results["side by side"] = measure_side_by_side(users, repeat)
