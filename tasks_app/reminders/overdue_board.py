@@ -25,6 +25,7 @@ from tasks_app.reminders.services import supervision_notices_issue
 from tasks_app.reminders.tables import OverdueTable
 from tasks_app.workflow.filters import MilestoneFilter
 from tasks_app.workflow.permissions import can_approve
+from tasks_app.workflow.tables import ROW_COLUMNS
 from workdays.conf import settings_values
 
 
@@ -51,18 +52,6 @@ def _overdue_export_source(user, params: dict):
 exports.BOARDS["overdue"] = _overdue_export_source
 
 
-BOARD_COLUMNS = (
-    "title",
-    "due_date",
-    "status",
-    "task__number",
-    "owner__name",
-    "owner__name_en",
-    "district__name",
-    "district__name_en",
-)
-
-
 class OverdueBoardView(SheetExportMixin, SingleTableMixin, FilterView):
     """Every overdue milestone the user may see; filter, sort, export (CSV, XLSX) in the table's
     order with its filters — streamed while the user waits, or beyond CBEC_EXPORT_INLINE_ROWS rows
@@ -79,7 +68,7 @@ class OverdueBoardView(SheetExportMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         # Only the columns the board shows (OverdueTable.lean_cells): not the task's full text, the
         # milestone's description, the units' other fields — 50 rows × 4 objects a page.
-        return overdue_milestones(self.request.user, as_of=timezone.localdate()).only(*BOARD_COLUMNS)
+        return overdue_milestones(self.request.user, as_of=timezone.localdate()).only(*ROW_COLUMNS)
 
     def get_table_kwargs(self):
         return {"as_of": timezone.localdate()}

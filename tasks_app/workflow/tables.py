@@ -7,6 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from tasks_app.core.lean_tables import Labels, LeanRowsMixin, link, url_by_pk
 from tasks_app.workflow.models import Milestone, Rag
 
+# The columns a list's milestone row shows (MilestoneTable and the overdue board's OverdueTable):
+# the lists read only these (``.only``), not the task's full text or the units' other fields.
+ROW_COLUMNS = (
+    "title",
+    "due_date",
+    "status",
+    "task__number",
+    "owner__name",
+    "owner__name_en",
+    "district__name",
+    "district__name_en",
+)
+
 
 class MilestoneTable(LeanRowsMixin, tables.Table):
     """Milestones with their RAG; every column comes from the row and its select_related joins."""

@@ -60,7 +60,7 @@ from tasks_app.workflow.permissions import (
     progress_updates_visible_to,
     task_report_departments,
 )
-from tasks_app.workflow.tables import MilestoneTable
+from tasks_app.workflow.tables import ROW_COLUMNS, MilestoneTable
 
 
 def _plan_tasks():
@@ -109,21 +109,9 @@ class MilestoneListView(SheetExportMixin, SingleTableMixin, FilterView):
             .filter(task_id__in=plan_task_ids(current_plan()))
             .select_related("task", "owner", "district")
             # Only the columns the list shows (MilestoneTable.lean_cells): not the task's full text.
-            .only(*LIST_COLUMNS)
+            .only(*ROW_COLUMNS)
             .order_by("due_date", "id")
         )
-
-
-LIST_COLUMNS = (
-    "title",
-    "due_date",
-    "status",
-    "task__number",
-    "owner__name",
-    "owner__name_en",
-    "district__name",
-    "district__name_en",
-)
 
 
 def milestone_create(request, number: int):
