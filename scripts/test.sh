@@ -13,6 +13,8 @@ cd "$ROOT"
 processes="${CBEC_TEST_PROCESSES:-$(nproc 2>/dev/null || echo 1)}"
 (( processes > 4 )) && processes=4
 if (( processes > 1 )); then
-  exec "$VENV/bin/python" -m pytest -n "$processes" "$@"
+  # worksteal: a process that runs out of tests takes some of the other's (the browser tests and the
+  # schema run are long; with a fixed split one process ended minutes after the other).
+  exec "$VENV/bin/python" -m pytest -n "$processes" --dist worksteal "$@"
 fi
 exec "$VENV/bin/python" -m pytest "$@"

@@ -94,3 +94,9 @@ def without_workflow_events():
     workflow_event.disconnect(dispatch_uid="reminders-workflow-event")
     yield
     workflow_event.connect(_on_workflow_event, dispatch_uid="reminders-workflow-event")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The tests marked ``slow`` first: spread over processes, a test of minutes that starts last
+    ends the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
