@@ -2,6 +2,7 @@
 preferences, the password (Django's validators), and the sessions list that signs another browser out."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Profile
 
@@ -25,7 +26,7 @@ def test_profile_and_notification_preferences(demo_accounts, page_for, live_serv
     page.fill("#id_wecom_userid", "sip-officer")
     page.select_option("#id_notify_wecom", label="每日汇总")
     page.click("form.stack-form button[type=submit]")
-    assert "个人资料已保存" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("个人资料已保存")
     profile = Profile.objects.get(user=demo_accounts["district-sip"])
     assert (profile.phone, profile.wecom_userid, profile.notify_wecom) == ("0512-6868 1234", "sip-officer", "daily")
     if size is PHONE:
@@ -35,7 +36,8 @@ def test_profile_and_notification_preferences(demo_accounts, page_for, live_serv
     # A wrong phone number is a field error, nothing saved.
     page.fill("#id_phone", "电话")
     page.click("form.stack-form button[type=submit]")
-    assert page.locator(".field-error").count() == 1
+    # The count does not wait for the answer page; expect() does (the click may return before it loads).
+    expect(page.locator(".field-error")).to_have_count(1)
     profile.refresh_from_db()
     assert profile.phone == "0512-6868 1234"
 

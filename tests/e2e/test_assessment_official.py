@@ -7,6 +7,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from playwright.sync_api import expect
 
 from departments.models import Department
 from tasks_app.assessment.models import AssessmentPublication
@@ -106,7 +107,7 @@ def test_the_office_sets_targets_and_edits_the_rubric(demo_accounts, page_for, l
     page.goto(f"{live_server.url}/assessment/rubric/")
     assert "15" in page.inner_text("#reporting-rule")
     page.click("#rubric-form button[name=preview]")
-    assert page.locator("#preview-table tbody tr").count() == 10
+    expect(page.locator("#preview-table tbody tr")).to_have_count(10)
     page.fill("#id_reporting_days", "20")
     page.fill("#id_reason", "延长填报期")
     page.click("#rubric-form button[name=save]")
