@@ -3,7 +3,8 @@
 The Suzhou plan and the demo accounts are loaded once per test session into the test database
 (every test then runs in a transaction rolled back at its end), which keeps the permission matrix
 fast. A transactional test empties the database when it ends; the fixtures below notice and load
-the plan again.
+the plan again — on PostgreSQL by copying back a snapshot of the tables taken after the first load
+(see ``TableSnapshot``), elsewhere by importing it again.
 """
 
 import io
@@ -21,6 +22,98 @@ def _load_plan_and_accounts():
     seed_demo_accounts(password=DEMO_PASSWORD)
 
 
+class TableSnapshot:
+    """A copy of every model table in a schema of the test database (PostgreSQL), put back in a
+    fraction of a second. The browser tests are transactional: each empties the database when it
+    ends, and the next one needed the plan imported, the 49 demo accounts made (password hashing)
+    and often the sample scenario made through the services again — 5 to 15 seconds per test, most
+    of the suite's time. Copying the rows back is the same data by construction."""
+
+    def __init__(self, name: str):
+        self.schema = f"test_snapshot_{name}"
+        self.tables: list[tuple[str, bool]] = []
+        self.sequences: list[tuple[str, int | None]] = []
+
+    @staticmethod
+    def supported() -> bool:
+        from django.db import connection
+
+        return connection.vendor == "postgresql"
+
+    def take(self) -> None:
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {self.schema}")
+            self.tables = []
+            for table in tables:
+                cursor.execute(f"CREATE TABLE {self.schema}.{quote(table)} AS TABLE public.{quote(table)}")
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {self.schema}.{quote(table)})")
+                self.tables.append((table, cursor.fetchone()[0]))
+            cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
+            self.sequences = cursor.fetchall()
+
+    def restore(self) -> None:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            # Foreign keys and triggers are not checked while the rows come back (in any order):
+            # they were checked when the rows were first written.
+            cursor.execute("SET session_replication_role = replica")
+            try:
+                # The emptied database already has the content types and permissions that the flush's
+                # post_migrate made again, under new ids: the snapshot's replace them.
+                cursor.execute("TRUNCATE " + ", ".join(quote(table) for table, _ in self.tables))
+                for table, has_rows in self.tables:
+                    if has_rows:
+                        cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {self.schema}.{quote(table)}")
+            finally:
+                cursor.execute("SET session_replication_role = DEFAULT")
+            for sequence, last_value in self.sequences:
+                cursor.execute("SELECT setval(%s, %s, %s)", [sequence, last_value or 1, last_value is not None])
+        ContentType.objects.clear_cache()  # ids read before the restore are gone
+
+
+_snapshots: dict[str, TableSnapshot] = {}
+
+
+def _restore_or(name: str, make) -> None:
+    """Put back the snapshot called ``name`` if one was taken, otherwise call ``make`` and take it
+    (outside a test's transaction only: a snapshot of rows that are rolled back would be wrong)."""
+    from django.db import connection
+
+    if not TableSnapshot.supported():
+        make()
+        return
+    if name in _snapshots:
+        _snapshots[name].restore()
+        return
+    make()
+    if not connection.in_atomic_block:
+        snapshot = TableSnapshot(name)
+        snapshot.take()
+        _snapshots[name] = snapshot
+
+
+def load_sample() -> None:
+    """The sample scenario (``seed_demo --sample``) on the plan and demo accounts, for a test that
+    starts from them: from a snapshot after the first time in this process and day."""
+    from django.utils import timezone
+
+    from departments.sample import seed_sample
+    from tasks_app.workflow.models import Milestone
+
+    if Milestone.objects.exists():  # not the plan alone: make it the ordinary way
+        seed_sample()
+        return
+    _restore_or(f"sample_{timezone.localdate():%Y%m%d}", seed_sample)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: its database is rolled back, so a change counter can
@@ -34,7 +127,7 @@ def _fresh_cache():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        _load_plan_and_accounts()
+        _restore_or("plan", _load_plan_and_accounts)
 
 
 @pytest.fixture
@@ -45,7 +138,7 @@ def suzhou_plan(db):
 
     plan = current_plan()
     if plan is None:
-        _load_plan_and_accounts()
+        _restore_or("plan", _load_plan_and_accounts)
         plan = current_plan()
     government_count()  # cached across requests, as on a running site (the cache is emptied per test)
     return plan

@@ -65,10 +65,7 @@ def _department(code):
     return Department.objects.get(code=code, government__code=settings.CBEC_DEFAULT_GOVERNMENT)
 
 
-@pytest.fixture
-def world(demo_accounts, settings, tmp_path) -> World:
-    settings.MEDIA_ROOT = tmp_path
-    users = demo_accounts
+def _make_world(users) -> World:
     task = KeyTask.objects.get(number=5)
     commerce, customs = _department("commerce"), _department("customs")
     sip, gusu = District.objects.get(code="sip"), District.objects.get(code="gusu")
@@ -106,6 +103,60 @@ def world(demo_accounts, settings, tmp_path) -> World:
         pending_sip=Implementation.objects.get(task=task, district=sip),
         confirmed_gusu=confirmed_gusu,
         update_id=update.pk,
+    )
+
+
+@pytest.fixture(scope="module")
+def _kept_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world made once for the module's tests (in each process), in a transaction held open
+    around them: each test runs in a savepoint inside it and is rolled back to the world. Made
+    through the services for every one of the matrix's 1,300 tests, it was a quarter of the suite's
+    time. Yields the world's ids and the folder of its uploaded file."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tasks_app.plan.selectors import current_plan
+    from tests.conftest import _load_plan_and_accounts, _restore_or
+
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock():
+        held = transaction.atomic()
+        held.__enter__()
+        try:
+            if current_plan() is None:  # a transactional test emptied the database before
+                _restore_or("plan", _load_plan_and_accounts)
+            users = {user.username: user for user in get_user_model().objects.all()}
+            with override_settings(MEDIA_ROOT=media):
+                made = _make_world(users)
+            ids = {name: getattr(value, "pk", value) for name, value in vars(made).items()}
+            yield ids, media
+        finally:
+            transaction.set_rollback(True)
+            held.__exit__(None, None, None)
+
+
+MILESTONES = ("planned_commerce", "planned_customs_sip", "started_customs", "submitted_customs", "completed_customs")
+
+
+@pytest.fixture
+def world(_kept_world, demo_accounts, settings) -> World:
+    """The kept world, read again for this test (a test's changes to its objects in memory stay
+    with that test)."""
+    ids, media = _kept_world
+    settings.MEDIA_ROOT = media
+    milestones = Milestone.objects.in_bulk([ids[name] for name in MILESTONES])
+    implementations = Implementation.objects.in_bulk([ids["pending_sip"], ids["confirmed_gusu"]])
+    return World(
+        task=KeyTask.objects.get(pk=ids["task"]),
+        planned_commerce=milestones[ids["planned_commerce"]],
+        planned_customs_sip=milestones[ids["planned_customs_sip"]],
+        started_customs=milestones[ids["started_customs"]],
+        submitted_customs=milestones[ids["submitted_customs"]],
+        completed_customs=milestones[ids["completed_customs"]],
+        pending_sip=implementations[ids["pending_sip"]],
+        confirmed_gusu=implementations[ids["confirmed_gusu"]],
+        update_id=ids["update_id"],
     )
 
 

@@ -13,9 +13,9 @@ from tests.e2e.conftest import ARTIFACTS
 
 @pytest.fixture
 def sample(demo_accounts):
-    from departments.sample import seed_sample
+    from tests.conftest import load_sample
 
-    seed_sample()
+    load_sample()
     return demo_accounts
 
 

@@ -8,10 +8,10 @@ from tests.e2e.conftest import ARTIFACTS
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_bulk_notice_from_the_overdue_board(demo_accounts, page_for, live_server, width):
-    from departments.sample import seed_sample
     from tasks_app.reminders.models import Reminder, ReminderKind
+    from tests.conftest import load_sample
 
-    seed_sample()
+    load_sample()
     page = page_for("supervisor", width=width, height=900)
     page.goto(f"{live_server.url}/overdue/?owner=commerce")
     rows = page.locator("tbody input[name=pk]").count()

@@ -14,9 +14,9 @@ SQUEEZED_PX = 36
 
 @pytest.fixture
 def sample(demo_accounts):
-    from departments.sample import seed_sample
+    from tests.conftest import load_sample
 
-    seed_sample()
+    load_sample()
     return demo_accounts
 
 

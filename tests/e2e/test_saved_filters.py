@@ -8,9 +8,9 @@ from tests.e2e.conftest import ARTIFACTS
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_save_and_reuse_a_filter(demo_accounts, page_for, live_server, width):
-    from departments.sample import seed_sample
+    from tests.conftest import load_sample
 
-    seed_sample()
+    load_sample()
     page = page_for("liaison-commerce", width=width, height=900)
     page.goto(f"{live_server.url}/milestones/?status=in_progress")
     page.fill("input[name=name]", "推进中的")
