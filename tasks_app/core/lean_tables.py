@@ -39,12 +39,14 @@ class LeanRowsMixin:
         openings = self._td_openings()
         rows = []
         for row in self.paginated_rows:
+            # Without </td> and </tr>: HTML closes a cell at the next cell, row or the body's end
+            # (optional end tags, as the HTML standard lists them) — 60 bytes a row. No odd/even
+            # class (django-tables2's): no style uses it.
             cells = "".join(
-                f"{opening}{conditional_escape(value)}</td>"
+                f"{opening}{conditional_escape(value)}"
                 for opening, value in zip(openings, self.lean_cells(row.record), strict=True)
             )
-            # No odd/even class (django-tables2's): no style uses it, and it was 800 bytes a page.
-            rows.append(mark_safe(f"<tr>{cells}</tr>"))  # noqa: S308 - escaped above
+            rows.append(mark_safe(f"<tr>{cells}"))  # noqa: S308 - escaped above
         return rows
 
 
