@@ -141,6 +141,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Lockout first: it refuses a locked-out user before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Model permissions remembered per user between requests (accounts/backends.py); signs nobody in.
+    "accounts.backends.RememberedPermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]

@@ -38,7 +38,8 @@ def user_government_ids(user) -> frozenset[int] | None:
     An account belongs to the government of each of its departments, districts and office groups.
     No limit for an administrator, a member of the province (it oversees every city), and on a site
     with a single government (nothing to separate, so the queries stay as they were). One query,
-    remembered on the user object (i.e. for the request)."""
+    remembered on the user object (for the request) and between requests until the user's access
+    may have changed."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_cbec_government_ids", _UNSET)
@@ -48,24 +49,36 @@ def user_government_ids(user) -> frozenset[int] | None:
     if user.is_superuser or government_count() <= 1:
         result = None
     else:
-        rows = list(
-            Government.objects.annotate(
-                by_department=Exists(Department.objects.filter(government=OuterRef("pk"), group__user=user)),
-                by_district=Exists(District.objects.filter(government=OuterRef("pk"), group__user=user)),
-                by_office=Exists(
-                    Group.objects.filter(
-                        user=user, pk__in=[OuterRef("supervision_group_id"), OuterRef("leadership_group_id")]
-                    )
-                ),
-            ).values_list("pk", "level", "by_department", "by_district", "by_office")
-        )
-        mine = [(pk, level) for pk, level, *member in rows if any(member)]
-        if len(rows) <= 1 or any(level == GovernmentLevel.PROVINCE for _, level in mine):
-            result = None
-        else:
-            result = frozenset(pk for pk, _ in mine)
+        result = _remembered(user, "governments", lambda: _government_ids_read(user))
     user._cbec_government_ids = result
     return result
+
+
+def _remembered(user, what, make):
+    # The tracker's per-user memory of access (kept until memberships or the data change); imported
+    # here, not at the top: the units' own modules know nothing of the tracker.
+    from tasks_app.core.access import remembered
+
+    return remembered(user, what, make)
+
+
+def _government_ids_read(user) -> frozenset[int] | None:
+    """The query behind ``user_government_ids`` (one, whatever the number of governments)."""
+    rows = list(
+        Government.objects.annotate(
+            by_department=Exists(Department.objects.filter(government=OuterRef("pk"), group__user=user)),
+            by_district=Exists(District.objects.filter(government=OuterRef("pk"), group__user=user)),
+            by_office=Exists(
+                Group.objects.filter(
+                    user=user, pk__in=[OuterRef("supervision_group_id"), OuterRef("leadership_group_id")]
+                )
+            ),
+        ).values_list("pk", "level", "by_department", "by_district", "by_office")
+    )
+    mine = [(pk, level) for pk, level, *member in rows if any(member)]
+    if len(rows) <= 1 or any(level == GovernmentLevel.PROVINCE for _, level in mine):
+        return None
+    return frozenset(pk for pk, _ in mine)
 
 
 def user_government(user) -> Government | None:

@@ -1,10 +1,40 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.db import connection
 from guardian.core import ObjectPermissionChecker
 from guardian.models import GroupObjectPermission
 
+from tasks_app.core.changes import ASSESSMENT, MEMBERSHIP, data_version
+
 APP = "tasks_app"
+# How long what is remembered about a user's access is kept at most (its key moves with every change
+# of membership, permissions or the plan's data anyway).
+ACCESS_SECONDS = 600
+_MISSING = object()
+
+
+def access_version() -> str:
+    """What a user's access depends on: who belongs to which group and holds which permission, and
+    the plan's data (units, responsibilities, plans) — both counters, read in one query a request."""
+    return f"{data_version(MEMBERSHIP)}.{data_version(ASSESSMENT)}"
+
+
+def remembered(user, what: str, make):
+    """``make()`` for this user, kept in the cache until the user's access may have changed. Every
+    page asked the database the same things about its user — permissions, governments, the tasks
+    it may see — each request."""
+    if connection.in_atomic_block:
+        # Inside a transaction its own writes are not counted yet (the counters move on commit):
+        # what it asks is read afresh.
+        return make()
+    key = f"cbec:access:{what}:{user.pk}:{int(user.is_active)}{int(user.is_superuser)}:{access_version()}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = make()
+        cache.set(key, value, ACCESS_SECONDS)
+    return value
 
 
 def perm(codename: str) -> Permission:

@@ -7,6 +7,12 @@ Saves and deletes of the tasks_app and departments models move the counter throu
 the transaction commits; bulk writes that bypass signals (the benchmark's load generator) call
 ``counter_bump`` themselves. Reminders, notifications, deliveries and exports do not count: the
 assessment does not read them.
+
+A second counter, ``MEMBERSHIP``, moves when who belongs where or may do what changes: a user's
+groups, a group's or user's permissions, the per-object permission rows, an account saved (not a
+mere sign-in). With the first it keys what is remembered about a user's access
+(``tasks_app.core.access.remembered``). Per-object rows written in bulk bypass the signals; they are
+written by services that also save a counted model, which moves the first counter.
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 ASSESSMENT = "assessment"
+MEMBERSHIP = "membership"
 APPS = {"tasks_app", "departments"}
 # The province figures are a count of the data, not data: keeping them must not put them behind.
 NOT_COUNTED = {"reminder", "notification", "delivery", "exportjob", "changecounter", "provincefigures"}
@@ -61,7 +68,10 @@ def data_version(name: str = ASSESSMENT) -> int:
     read = _read_this_request.get()
     if read is not None:
         if name not in read:
-            read[name] = ChangeCounter.objects.filter(name=name).values_list("value", flat=True).first() or 0
+            # Every counter in the one read: a page that asks for two (its data and its user's
+            # access) pays one query.
+            read.update(ChangeCounter.objects.values_list("name", "value"))
+            read.setdefault(name, 0)
         return read[name]
     return ChangeCounter.objects.filter(name=name).values_list("value", flat=True).first() or 0
 
@@ -74,6 +84,30 @@ def _on_write(sender, **kwargs) -> None:
         data_changed()
 
 
+def _on_membership(sender, **kwargs) -> None:
+    if kwargs.get("raw") or not kwargs.get("action", "post_").startswith("post_"):
+        return  # fixture loading; the pre_ half of a many-to-many change
+    data_changed(MEMBERSHIP)
+
+
+def _on_account_saved(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in changes nobody's access
+    _on_membership(sender, **kwargs)
+
+
 def connect() -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
     post_save.connect(_on_write, dispatch_uid="cbec-data-changed-save")
     post_delete.connect(_on_write, dispatch_uid="cbec-data-changed-delete")
+    user_model = get_user_model()
+    for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(_on_membership, sender=through, dispatch_uid=f"cbec-membership-{through._meta.label}")
+    for model in (Group, Permission, GroupObjectPermission, UserObjectPermission):
+        post_save.connect(_on_membership, sender=model, dispatch_uid=f"cbec-membership-save-{model._meta.label}")
+        post_delete.connect(_on_membership, sender=model, dispatch_uid=f"cbec-membership-delete-{model._meta.label}")
+    post_save.connect(_on_account_saved, sender=user_model, dispatch_uid="cbec-membership-account-saved")
+    post_delete.connect(_on_membership, sender=user_model, dispatch_uid="cbec-membership-account-deleted")

@@ -12,7 +12,7 @@ from departments.models import Government, GovernmentLevel
 from departments.roles import ensure_office_groups
 from departments.selectors import user_government_ids
 from departments.services import government_office_groups_ensure
-from tasks_app.core.access import APP, has_global, has_object_perm, perm, sync_rows
+from tasks_app.core.access import APP, has_global, has_object_perm, perm, remembered, sync_rows
 from tasks_app.plan.models import Implementation, KeyTask, ResponsibilityRole
 
 # Sent inside task_permissions_sync's transaction with ``task`` and ``department_ids`` (the
@@ -80,7 +80,11 @@ def government_task_ids(user) -> list[int] | None:
     ids = user_government_ids(user)
     if ids is None:
         return None
-    return list(KeyTask.objects.filter(plan__government_id__in=ids).values_list("pk", flat=True))
+    return remembered(
+        user,
+        "government-tasks",
+        lambda: list(KeyTask.objects.filter(plan__government_id__in=ids).values_list("pk", flat=True)),
+    )
 
 
 def in_users_government(user, task: KeyTask) -> bool:
@@ -144,6 +148,18 @@ def visible_scope(user, model, own_codename: str):
         if government_tasks is None:
             return "all", [], None
         return "tasks", government_tasks, None
+    task_ids, has_own_rows = remembered(
+        user, f"scope-{model._meta.label_lower}-{own_codename}", lambda: _tasks_and_own_rows(user, model, own_codename)
+    )
+    if not has_own_rows:
+        return "tasks", task_ids, None
+    own = get_objects_for_user(user, f"{APP}.{own_codename}", model, accept_global_perms=False)
+    return "tasks", task_ids, own.values("pk")
+
+
+def _tasks_and_own_rows(user, model, own_codename: str) -> tuple[list[int], bool]:
+    """The tasks whose records the user's units may see, and whether the user holds any per-object
+    row of ``own_codename`` on ``model`` (a district's own milestones)."""
     task_ids = list(
         get_objects_for_user(user, f"{APP}.{VIEW_RECORDS}", KeyTask, accept_global_perms=False).values_list(
             "pk", flat=True
@@ -155,10 +171,7 @@ def visible_scope(user, model, own_codename: str):
         permission__content_type__app_label=APP,
         content_type=ContentType.objects.get_for_model(model),
     )
-    if not own_rows.exists():
-        return "tasks", task_ids, None
-    own = get_objects_for_user(user, f"{APP}.{own_codename}", model, accept_global_perms=False)
-    return "tasks", task_ids, own.values("pk")
+    return task_ids, own_rows.exists()
 
 
 def restricted(queryset, scope: tuple, own_field: str = "pk"):

@@ -150,6 +150,7 @@ def test_settings_switch_the_directory_on_only_with_a_server_uri(slapd):
     assert backends == "BACKENDS " + str(
         [
             "axes.backends.AxesStandaloneBackend",
+            "accounts.backends.RememberedPermissionsBackend",
             "accounts.ldap_backend.DirectoryBackend",
             "django.contrib.auth.backends.ModelBackend",
             "guardian.backends.ObjectPermissionBackend",
