@@ -51,10 +51,14 @@ PAGES = [
     # Its milestone boxes are kept until the data changes: right after a change they are drawn again.
     ("liaison home, just changed", "liaison-commerce", "/", {"_changed": True}),
     ("overdue board", "supervisor", "/overdue/", {}),
+    # Its table is kept as HTML until the data changes (tasks_app/core/kept_tables.py): right after a
+    # change it is drawn again; so is the milestone list's.
+    ("overdue board, just changed", "supervisor", "/overdue/", {"_changed": True}),
     ("overdue board, filtered", "supervisor", "/overdue/", {"owner": "customs"}),
     ("overdue board, by days overdue", "supervisor", "/overdue/", {"sort": "-days_overdue"}),
     ("district board", "district-sip", "/overdue/", {}),
     ("milestone list", "liaison-commerce", "/milestones/", {}),
+    ("milestone list, just changed", "liaison-commerce", "/milestones/", {"_changed": True}),
     ("督办 notices board", "supervisor", "/notices/", {}),
     ("task page", "liaison-customs", "/tasks/6/", {}),
     ("assessment of a year", "supervisor", "/assessment/2025/", {}),

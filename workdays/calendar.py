@@ -230,6 +230,13 @@ def invalidate(*, shared: bool = True) -> None:
             logger.warning("workdays: could not write the calendar version to the cache", exc_info=True)
 
 
+def version() -> str:
+    """The calendar's version as this process sees it (checked as the calendar itself checks): a
+    page kept under it is drawn again once a day of the calendar changes."""
+    _check_version()
+    return repr(_state.version)
+
+
 def reset() -> None:
     """Forget everything, including the version seen (tests; a restored database)."""
     with _lock:

@@ -15,10 +15,12 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from tasks_app.core.errors import InvalidState
+from tasks_app.core.kept_tables import KeptTableMixin
 from tasks_app.core.paginators import CountCachedPaginator
 from tasks_app.exports import services as exports
 from tasks_app.exports.views import SheetExportMixin, describe_filters
 from tasks_app.plan.selectors import current_plan, plan_writable
+from tasks_app.reminders.models import Reminder
 from tasks_app.reminders.scan import working_days_mode
 from tasks_app.reminders.selectors import overdue_milestones
 from tasks_app.reminders.services import supervision_notices_issue
@@ -26,6 +28,7 @@ from tasks_app.reminders.tables import OverdueTable
 from tasks_app.workflow.filters import MilestoneFilter
 from tasks_app.workflow.permissions import can_approve
 from tasks_app.workflow.tables import ROW_COLUMNS
+from workdays import calendar as workcal
 from workdays.conf import settings_values
 
 
@@ -52,7 +55,7 @@ def _overdue_export_source(user, params: dict):
 exports.BOARDS["overdue"] = _overdue_export_source
 
 
-class OverdueBoardView(SheetExportMixin, SingleTableMixin, FilterView):
+class OverdueBoardView(KeptTableMixin, SheetExportMixin, SingleTableMixin, FilterView):
     """Every overdue milestone the user may see; filter, sort, export (CSV, XLSX) in the table's
     order with its filters — streamed while the user waits, or beyond CBEC_EXPORT_INLINE_ROWS rows
     made in the background with progress and a notification."""
@@ -72,6 +75,12 @@ class OverdueBoardView(SheetExportMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         return {"as_of": timezone.localdate()}
+
+    def kept_table_extra(self) -> list:
+        # The escalation level and last reminder come from reminders, which do not move the change
+        # counter (the scan writes them in bulk); working days from the calendar.
+        # The newest of any kind: one step back along the primary key, whatever its kind.
+        return [Reminder.all_kinds.order_by("-id").values_list("id", flat=True).first(), workcal.version()]
 
     def export_params(self) -> dict:
         return super().export_params() | {"as_of": str(timezone.localdate())}

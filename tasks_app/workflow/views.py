@@ -23,6 +23,7 @@ from departments.models import Department
 from tasks_app.core.attachments import stored_file_response
 from tasks_app.core.form_actions import form_submit, service_perform
 from tasks_app.core.history import history_rows
+from tasks_app.core.kept_tables import KeptTableMixin
 from tasks_app.core.paginators import CountCachedPaginator
 from tasks_app.exports.views import SheetExportMixin
 from tasks_app.plan.models import KeyTask
@@ -90,7 +91,7 @@ def _owner_choices(user, task: KeyTask, *, also_id: int | None = None):
     return Department.objects.filter(pk__in=ids).order_by("position", "code")
 
 
-class MilestoneListView(SheetExportMixin, SingleTableMixin, FilterView):
+class MilestoneListView(KeptTableMixin, SheetExportMixin, SingleTableMixin, FilterView):
     """The milestones the user may see, with filters; a constant number of queries per page;
     exports (CSV, XLSX) with the page's filters and sort, in the columns of the milestone import."""
 
