@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from departments.roles import DEPARTMENT_GROUP_PREFIX, DISTRICT_GROUP_PREFIX
+from tasks_app.core.changes import MEMBERSHIP, data_changed
 
 from . import selectors
 from .client_ip import client_ip
@@ -379,6 +380,8 @@ def reconcile_stand_ins(user_ids=None, on=None) -> int:
         if gone or new:
             _forget_person_label(uid)
             changes += len(gone) + len(new)
+    if changes:
+        data_changed(MEMBERSHIP)  # the groups were written in bulk: no signal tells what users may see
     return changes
 
 

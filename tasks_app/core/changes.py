@@ -104,9 +104,12 @@ def connect() -> None:
     post_save.connect(_on_write, dispatch_uid="cbec-data-changed-save")
     post_delete.connect(_on_write, dispatch_uid="cbec-data-changed-delete")
     user_model = get_user_model()
-    for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+    throughs = (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through)
+    for through in throughs:
         m2m_changed.connect(_on_membership, sender=through, dispatch_uid=f"cbec-membership-{through._meta.label}")
-    for model in (Group, Permission, GroupObjectPermission, UserObjectPermission):
+    # ... and their rows written directly (a stand-in's temporary groups: accounts.services); rows
+    # created in bulk there move the counter themselves.
+    for model in (*throughs, Group, Permission, GroupObjectPermission, UserObjectPermission):
         post_save.connect(_on_membership, sender=model, dispatch_uid=f"cbec-membership-save-{model._meta.label}")
         post_delete.connect(_on_membership, sender=model, dispatch_uid=f"cbec-membership-delete-{model._meta.label}")
     post_save.connect(_on_account_saved, sender=user_model, dispatch_uid="cbec-membership-account-saved")

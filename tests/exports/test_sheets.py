@@ -190,14 +190,16 @@ def test_each_kind_of_value_keeps_its_excel_form_in_a_data_row():
     path): every kind still reads back with its type and format, formula-like text stays text."""
     from decimal import Decimal
 
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     from tasks_app.exports.sheets import Sheet, write_xlsx
 
     at = timezone.make_aware(dt.datetime(2026, 3, 5, 9, 30, 12))
     row = ("节点", "=1+1", "-3", dt.date(2026, 3, 1), at, 7, 12345, Decimal("3.50"), None, True)
     output = io.BytesIO()
-    write_xlsx(output, Sheet(name="kinds", headers=[f"h{i}" for i in range(len(row))], rows=iter([row])))
+    # In Chinese whatever ran before in this process (a request in English leaves English active).
+    with translation.override("zh-hans"):
+        write_xlsx(output, Sheet(name="kinds", headers=[f"h{i}" for i in range(len(row))], rows=iter([row])))
     cells = list(openpyxl.load_workbook(io.BytesIO(output.getvalue())).active[3])
     number, text, formula, minus, date, moment, small, large, decimal, empty, flag = cells
     assert number.value == 1
