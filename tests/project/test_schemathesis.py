@@ -4,7 +4,7 @@ answer matches the schema — its status is documented, its content type and its
 
 Both schema-valid input (positive) and schema-violating input (negative: wrong types, missing
 fields, out-of-range numbers) are generated for every operation. The run is bounded by
-``CBEC_SCHEMATHESIS_SECONDS`` (120 s by default; about 2½ minutes in all), shared equally by
+``CBEC_SCHEMATHESIS_SECONDS`` (90 s by default; about 2 minutes in all), shared equally by
 every (role, operation, mode); every answer is checked and all failures are reported together at the end."""
 
 from __future__ import annotations
