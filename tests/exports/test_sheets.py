@@ -211,3 +211,59 @@ def test_each_kind_of_value_keeps_its_excel_form_in_a_data_row():
     assert small.value == 7 and large.value == 12345 and large.number_format == "#,##0"
     assert decimal.value == 3.5 and decimal.number_format == "#,##0.00"
     assert empty.value is None and flag.value == "是"
+
+
+def test_the_overdue_export_writes_each_column_as_the_board_shows_it(demo_accounts):
+    """Labels and working days worked out once per export (not per row), the last reminder in
+    Beijing time: the CSV row of an escalated milestone, checked column by column."""
+    import csv as csv_module
+
+    from django.utils import timezone, translation
+
+    from tasks_app.exports.sheets import Sheet, csv_lines
+    from tasks_app.reminders.models import Reminder, ReminderKind
+    from tasks_app.reminders.overdue_board import overdue_table
+    from tasks_app.workflow.services import milestone_transition
+    from workdays import calendar as workcal
+
+    today = timezone.localdate()
+    due = today - dt.timedelta(days=10)
+    overdue = [
+        milestone_create(
+            task=KeyTask.objects.get(number=5),
+            owner=Department.objects.get(code="customs"),
+            title=f"逾期导出{n}",
+            due_date=due,
+            by=demo_accounts["supervisor"],
+        )
+        for n in range(3)
+    ]
+    milestone_transition(milestone=overdue[0], action="start", by=demo_accounts["liaison-customs"])
+    at = dt.datetime(2026, 12, 1, 17, 30, tzinfo=dt.UTC)  # 2026-12-02 01:30 in Beijing
+    Reminder.all_kinds.bulk_create(
+        [
+            Reminder(
+                kind=ReminderKind.ESCALATION,
+                subject=f"milestone:{milestone.pk}",
+                occurrence=f"L{level}@test",
+                milestone=milestone,
+                task=milestone.task,
+                department=milestone.owner,
+                level=level,
+                as_of=today,
+                message="升级",
+            )
+            for milestone, level in ((overdue[0], 2), (overdue[1], 5))
+        ]
+    )
+    Reminder.all_kinds.filter(occurrence__endswith="@test").update(created_at=at)
+    with translation.override("zh-hans"):
+        table = overdue_table(demo_accounts["supervisor"], {}, today)
+        spec = Sheet(name="overdue", headers=table.export_headers(), rows=table.export_rows(table.data.data))
+        text = b"".join(csv_lines(spec)).decode("utf-8-sig")
+    rows = {row[0]: row for row in csv_module.reader(text.splitlines()[1:])}
+    working = str(workcal.working_days_between(due, today))
+    first = ["5", "苏州海关", "", due.isoformat(), "10", working, "督办", "2026-12-02 01:30", "推进中"]
+    assert rows["逾期导出0"][1:] == first
+    assert rows["逾期导出1"][5:] == ["10", working, "通报（第3轮）", "2026-12-02 01:30", "未启动"]
+    assert rows["逾期导出2"][5:] == ["10", working, "", "", "未启动"]
