@@ -5,7 +5,8 @@ lists): a publication freezes it as JSON and every reader gets the same."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from tasks_app.workflow.models import Rag
@@ -90,10 +91,14 @@ class Assessment:
     city: list[Component] = field(default_factory=list)
     districts: list[Row] = field(default_factory=list)
     departments: list[Row] = field(default_factory=list)
-    overdue: list[dict] = field(default_factory=list)
+    # A list once published or read back; computed, a lazy sequence (components.OverdueItems).
+    overdue: Sequence[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # The overdue items as a list: a computed assessment reads them from the database here.
+        data = asdict(replace(self, overdue=[]))
+        data["overdue"] = [dict(item) for item in self.overdue]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Assessment:

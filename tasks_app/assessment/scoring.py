@@ -18,7 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Department, District
-from tasks_app.assessment.components import Figures, ProcessFacts, _penalty, _ratio_component, indicator_component
+from tasks_app.assessment.components import (
+    Figures,
+    OverdueItems,
+    ProcessFacts,
+    _penalty,
+    _ratio_component,
+    indicator_component,
+)
 from tasks_app.assessment.models import AssessmentPublication, ComponentKind, PublicationStatus, Rubric, RubricScope
 from tasks_app.assessment.periods import Period
 from tasks_app.assessment.permissions import can_see_all_assessments
@@ -336,5 +343,8 @@ def assessment_visible_to(user, assessment: Assessment) -> Assessment:
     own_departments, departments = {c for c, _n in departments_own}, {n for _c, n in departments_own}
     assessment.districts = [r for r in assessment.districts if r.code in own_districts]
     assessment.departments = [r for r in assessment.departments if r.code in own_departments]
-    assessment.overdue = [m for m in assessment.overdue if m["owner"] in departments or m["district"] in names]
+    if isinstance(assessment.overdue, OverdueItems):
+        assessment.overdue = assessment.overdue.narrowed(owner_names=departments, district_names=names)
+    else:
+        assessment.overdue = [m for m in assessment.overdue if m["owner"] in departments or m["district"] in names]
     return assessment

@@ -79,6 +79,14 @@ def _period_text(period) -> str:
     return str(period if isinstance(period, Period) else Period.parse(period))
 
 
+PUBLISH_ATTEMPTS = 3
+
+
+def _overdue_agrees(snapshot: dict) -> bool:
+    """Every overdue milestone has one owner: the departments' counts add up to the list."""
+    return sum(row["facts"].get("overdue", 0) for row in snapshot["departments"]) == len(snapshot["overdue"])
+
+
 @transaction.atomic
 def assessment_publish(*, plan, period, by, remarks: str = "", reason: str = "") -> AssessmentPublication:
     """Freeze the period's results (通报) as the next version. With a version in force this is a
@@ -100,8 +108,14 @@ def assessment_publish(*, plan, period, by, remarks: str = "", reason: str = "")
         )
     from tasks_app.assessment.periods import Period
 
-    result = assessment_compute(plan, Period.parse(period_text))
-    snapshot = result.as_dict()
+    # The counts and the overdue list are two reads: a milestone completed between them would publish
+    # a notice whose sections disagree. Read again until they agree (they do unless a write races).
+    for _attempt in range(PUBLISH_ATTEMPTS):
+        snapshot = assessment_compute(plan, Period.parse(period_text)).as_dict()
+        if _overdue_agrees(snapshot):
+            break
+    else:
+        raise InvalidState(_("The data changed while the assessment was being published; publish again."))
     snapshot["record"] = {"published_by": person_label(by)}
     try:
         with transaction.atomic():

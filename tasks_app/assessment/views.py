@@ -588,8 +588,6 @@ def rubric_page(request):
     )
 
 
-
-
 def indicators_page(request):
     """Trajectories: each city indicator's target path against the reported figures, and for a
     district (its own, or any for the offices) its volume and belt export. ``?_export=csv|xlsx``:
@@ -692,6 +690,7 @@ def indicator_report_page(request):
 
 def _implementation_sheet(implementations) -> exports.Sheet:
     """The district implementations (落实确认) the user may see, task by task."""
+
     def rows():
         queryset = implementations.select_related("task", "district", "confirmed_by").order_by(
             "task__number", "district__position"

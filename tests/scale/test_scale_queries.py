@@ -15,6 +15,8 @@ from tasks_app.load import generate_load
 from tasks_app.plan.selectors import current_plan
 from tasks_app.workflow.models import Milestone
 
+THIS_YEAR = min(timezone.localdate().year, 2026)  # the plan's last year
+
 PAGES = [
     ("liaison home", "liaison-commerce", "/", {}),
     ("supervision home", "supervisor", "/", {}),
@@ -28,6 +30,9 @@ PAGES = [
     ("task page, second page", "supervisor", "/tasks/6/", {"page": "2"}),
     ("assessment of a year", "supervisor", "/assessment/2025/", {}),
     ("assessment, a district's own", "district-sip", "/assessment/2025/", {}),
+    # The year still running, where most generated milestones fall: a page of its overdue list.
+    ("assessment of this year", "supervisor", f"/assessment/{THIS_YEAR}/", {}),
+    ("assessment of this year, a district's own", "district-sip", f"/assessment/{THIS_YEAR}/", {}),
     ("milestone list", "liaison-customs", "/milestones/", {}),
     ("milestone list API", "liaison-commerce", "/api/v1/milestones/", {}),
     ("milestone list API, a district's", "district-sip", "/api/v1/milestones/", {}),
