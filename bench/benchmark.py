@@ -68,6 +68,7 @@ PAGES = [
     # list is six figures at a million milestones; the page reads one page of it.
     ("assessment of this year", "supervisor", "/assessment/{this_year}/", {}),
     ("assessment of this year, just changed", "supervisor", "/assessment/{this_year}/", {"_changed": True}),
+    ("通报 of this year (page)", "supervisor", "/assessment/{this_year}/notice/", {}),
     ("milestone list API", "liaison-commerce", "/api/v1/milestones/", {}),
     ("province view", "province-leader", "/province/", {}),
     # Right after a change: the page shows the last count and asks a worker to count again (the

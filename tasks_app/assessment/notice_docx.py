@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from django.template.loader import render_to_string
@@ -37,6 +38,44 @@ def _issued_on(result: Assessment) -> dt.date:
     if result.published_at:
         return dt.date.fromisoformat(result.published_at[:10])
     return timezone.localdate()
+
+
+class OverdueRows(Sequence):
+    """Section 三's rows, numbered, made from the overdue items as they are read: the page shows
+    one page of them (a computed list is read from the database a page at a time), the .docx and
+    the PDF all of them."""
+
+    def __init__(self, items):
+        self.items = items
+
+    @staticmethod
+    def _row(number: int, item: dict) -> list[str]:
+        return [
+            str(number),
+            f"{item['task']}",
+            item["title"],
+            item["owner"],
+            item["district"] or "—",
+            zh_date(item["due_date"]),
+            str(item["days_overdue"]),
+        ]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return list(self)[index]
+            return [self._row(start + offset, item) for offset, item in enumerate(self.items[start:stop], start=1)]
+        position = index if index >= 0 else len(self) + index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        return self[position : position + 1][0]
+
+    def __iter__(self):
+        return (self._row(number, item) for number, item in enumerate(self.items, start=1))
 
 
 def notice_content(result: Assessment) -> dict:
@@ -72,18 +111,7 @@ def notice_content(result: Assessment) -> dict:
         ]
         for row in result.departments
     ]
-    overdue_rows = [
-        [
-            str(index),
-            f"{item['task']}",
-            item["title"],
-            item["owner"],
-            item["district"] or "—",
-            zh_date(item["due_date"]),
-            str(item["days_overdue"]),
-        ]
-        for index, item in enumerate(result.overdue, start=1)
-    ]
+    overdue_rows = OverdueRows(result.overdue)
     closing = []
     if result.remarks:
         closing.append(result.remarks)

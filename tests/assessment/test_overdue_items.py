@@ -4,7 +4,9 @@ keep all of it. The page reads its 50, the next page the next ones, the notice a
 them, in the 通报's order (due date, task, milestone); a unit's own view only its own."""
 
 import datetime as dt
+import io
 
+import docx
 import pytest
 from django.db import connection
 from django.test import Client
@@ -113,3 +115,18 @@ def test_a_publication_never_freezes_counts_and_a_list_that_disagree(overdue_202
     answer = office.post("/api/v1/assessment/2024/publish/", {"reason": "更正", "remarks": "第二期"}, format="json")
     assert answer.status_code == 409
     assert AssessmentPublication.objects.filter(period="2024").count() == 1
+
+
+def test_the_notice_page_numbers_its_rows_across_pages(overdue_2024, demo_accounts):
+    client = Client()
+    client.force_login(demo_accounts["supervisor"])
+    notice = reverse("tasks_app:assessment_notice", kwargs={"period": "2024"})
+    first = client.get(notice).context
+    second = client.get(notice, {"page": 2}).context
+    assert f"共{OVERDUE}项" in first["overdue_heading"]
+    rows = list(first["overdue_page"]) + list(second["overdue_page"])
+    assert [row[0] for row in rows] == [str(n) for n in range(1, OVERDUE + 1)]
+    assert [row[2] for row in rows] == overdue_2024
+    document = docx.Document(io.BytesIO(client.get(notice, {"format": "docx"}).content))
+    listed = document.tables[-1].rows[1:]  # section 三, under its header
+    assert [row.cells[2].text for row in listed] == overdue_2024 and listed[-1].cells[0].text == str(OVERDUE)
