@@ -30,9 +30,34 @@ APPS = {"tasks_app", "departments"}
 NOT_COUNTED = {"reminder", "notification", "delivery", "exportjob", "changecounter", "provincefigures"}
 
 
+class _CounterMove:
+    """The callback that moves a counter on commit, one of a batch: the first of the batch to run
+    moves the counter, the others find it moved."""
+
+    def __init__(self, name: str, batch: dict):
+        self.name, self.batch = name, batch
+
+    def __call__(self) -> None:
+        if not self.batch["moved"]:
+            counter_bump(self.name)
+            self.batch["moved"] = True
+
+
 def data_changed(name: str = ASSESSMENT) -> None:
-    """Move the counter (after the current transaction commits, if any)."""
-    transaction.on_commit(lambda: counter_bump(name))
+    """Move the counter after the current transaction commits (at once outside one) — once per
+    commit: an import that saves a thousand rows moves it once, not a thousand times.
+
+    Each write still registers its own callback, so a savepoint rolled back (which drops the
+    callbacks registered inside it) never takes another write's move with it; the callbacks of a
+    transaction share a batch, and whichever of them survives to run first moves the counter."""
+    connection = transaction.get_connection()
+    batch = None
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in reversed(connection.run_on_commit):
+            if isinstance(callback, _CounterMove) and callback.name == name and not callback.batch["moved"]:
+                batch = callback.batch
+                break
+    transaction.on_commit(_CounterMove(name, batch or {"moved": False}))
 
 
 # The counters read while one request is answered (``data_version_memo_start``): a page asks for the

@@ -3,7 +3,7 @@ cache key holds a change counter that every committed write moves (tasks_app/cha
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -110,3 +110,38 @@ def test_the_boards_count_is_remembered_until_the_data_changes(demo_accounts, dj
     overdue_created("二")
     assert client.get(board).context["table"].paginator.count == first + 1  # and never stale
     assert client.get(board, {"owner": "customs"}).context["table"].paginator.count == first + 1
+
+
+def _overdue_in_customs(by, title):
+    return milestone_create(
+        task=KeyTask.objects.get(number=6),
+        owner=Department.objects.get(code="customs"),
+        title=title,
+        due_date=timezone.localdate() - dt.timedelta(days=3),
+        by=by,
+    )
+
+
+def test_one_transaction_moves_the_counter_once_however_many_rows_it_writes(
+    demo_accounts, django_capture_on_commit_callbacks
+):
+    version = data_version()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for n in range(5):  # each saves a milestone, its history, its permission rows
+            _overdue_in_customs(demo_accounts["supervisor"], f"批量{n}")
+    assert data_version() == version + 1
+
+
+def test_a_write_after_a_rolled_back_savepoint_still_moves_the_counter(
+    demo_accounts, django_capture_on_commit_callbacks
+):
+    version = data_version()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: its write, and what it registered, undone
+                _overdue_in_customs(demo_accounts["supervisor"], "撤销")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        _overdue_in_customs(demo_accounts["supervisor"], "保留")
+    assert data_version() == version + 1
