@@ -133,6 +133,21 @@ def _indicator_reports(plan: Plan, rng: random.Random) -> None:
                 )
 
 
+def _creation_backdated(after_id: int) -> None:
+    """Each new milestone created a quarter before its due date (or now, if that is later), as a
+    plan's milestones are — not all on the day of the load, which left every closed period empty
+    for the assessment (it counts what existed by the period's end). ``created_at`` is set on
+    insert whatever the row says (auto_now_add), so it is moved after: one update per due date,
+    through the due-date index."""
+    now = timezone.now()
+    tz = timezone.get_default_timezone()
+    due_dates = Milestone.objects.filter(id__gt=after_id).values_list("due_date", flat=True).distinct()
+    with transaction.atomic():
+        for due in due_dates:
+            created = timezone.make_aware(dt.datetime.combine(due - dt.timedelta(days=90), dt.time(9)), tz)
+            Milestone.objects.filter(id__gt=after_id, due_date=due).update(created_at=min(created, now))
+
+
 def generate_load(
     *, plan: Plan, milestones: int, updates_per_milestone: int = 10, seed: int = 7, reminders_as_of=None
 ) -> dict:
@@ -150,6 +165,7 @@ def generate_load(
         batch = [row for _, row in zip(range(BATCH), rows, strict=False)]
         with transaction.atomic():
             Milestone.objects.bulk_create(batch, batch_size=2000)
+    _creation_backdated(after_id)
     with transaction.atomic():
         _grant_rows_insert(after_id)
         created_updates = _progress_updates_insert(after_id, updates_per_milestone, creator.pk)

@@ -1,10 +1,15 @@
 """generate_load: synthetic milestones that behave like real ones for visibility and the board."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from tasks_app.assessment.periods import Period
+from tasks_app.assessment.scoring import assessment_compute
+from tasks_app.plan.selectors import current_plan
 from tasks_app.workflow.models import Milestone, ProgressUpdate
 from tasks_app.workflow.permissions import milestones_visible_to
 
@@ -28,3 +33,18 @@ def test_generated_milestones_are_spread_and_visible_as_real_ones(demo_accounts)
 def test_generate_load_refuses_nonsense(demo_accounts):
     with pytest.raises(CommandError):
         call_command("generate_load", "--milestones", "0", stdout=io.StringIO())
+
+
+def test_generated_milestones_were_created_before_they_fell_due_so_closed_periods_hold_them(demo_accounts):
+    call_command("generate_load", "--milestones", "300", "--updates-per-milestone", "0", stdout=io.StringIO())
+    now = timezone.now()
+    for due, created, started in Milestone.objects.values_list("due_date", "created_at", "started_at"):
+        quarter_before = timezone.make_aware(dt.datetime.combine(due - dt.timedelta(days=90), dt.time(9)))
+        assert created == min(quarter_before, now)
+        assert started is None or created <= started
+    # The assessment of a closed year counts them (it counts what existed by the year's end).
+    plan = current_plan()
+    last_year = Period(min(timezone.localdate().year - 1, plan.end_year))
+    result = assessment_compute(plan, last_year, with_change=False)
+    due = sum(row.facts["milestones_due"] for row in result.departments)
+    assert due == Milestone.objects.filter(baseline_due_date__year=last_year.year).count() > 0
