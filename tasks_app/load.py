@@ -141,7 +141,10 @@ def _creation_backdated(after_id: int) -> None:
     through the due-date index."""
     now = timezone.now()
     tz = timezone.get_default_timezone()
-    due_dates = Milestone.objects.filter(id__gt=after_id).values_list("due_date", flat=True).distinct()
+    # (order_by: the default ordering would put the id into the DISTINCT, one date per row)
+    due_dates = (
+        Milestone.objects.filter(id__gt=after_id).values_list("due_date", flat=True).order_by("due_date").distinct()
+    )
     with transaction.atomic():
         for due in due_dates:
             created = timezone.make_aware(dt.datetime.combine(due - dt.timedelta(days=90), dt.time(9)), tz)

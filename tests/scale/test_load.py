@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tasks_app.assessment.periods import Period
@@ -36,7 +38,12 @@ def test_generate_load_refuses_nonsense(demo_accounts):
 
 
 def test_generated_milestones_were_created_before_they_fell_due_so_closed_periods_hold_them(demo_accounts):
-    call_command("generate_load", "--milestones", "300", "--updates-per-milestone", "0", stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as ran:
+        call_command("generate_load", "--milestones", "300", "--updates-per-milestone", "0", stdout=io.StringIO())
+    backdating = [
+        q for q in ran.captured_queries if q["sql"].startswith('UPDATE "tasks_app_milestone" SET "created_at"')
+    ]
+    assert len(backdating) == Milestone.objects.values("due_date").order_by().distinct().count()  # one per date
     now = timezone.now()
     for due, created, started in Milestone.objects.values_list("due_date", "created_at", "started_at"):
         quarter_before = timezone.make_aware(dt.datetime.combine(due - dt.timedelta(days=90), dt.time(9)))
