@@ -319,7 +319,9 @@ def _city_milestones_sql(plan, count: int, first: int, creator_id: int) -> None:
             INSERT INTO tasks_app_milestone (title, description, due_date, baseline_due_date, status, return_reason,
                 created_at, updated_at, started_at, submitted_at, completed_at, version, created_by_id, district_id,
                 owner_id, task_id)
-            SELECT '基准城市节点 ' || g, '', due, due, status, '', now(), now(), NULL, NULL,
+            SELECT '基准城市节点 ' || g, '', due, due, status, '',
+                   -- created a quarter before it falls due, as tasks_app.load makes them
+                   LEAST(((due - 90) + time '09:00') AT TIME ZONE 'Asia/Shanghai', now()), now(), NULL, NULL,
                    CASE WHEN status = 'completed' THEN
                        (LEAST(due + ((g * 13) %% 36 - 20)::int, %(today)s::date) + time '15:00')
                        AT TIME ZONE 'Asia/Shanghai'
