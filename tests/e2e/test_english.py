@@ -68,6 +68,13 @@ def test_every_page_of_the_role_is_english_in_english(username, work, page_for, 
     assert untranslated == {}
 
 
+LABELS_TALLER_THAN_THEIR_CELL = """
+[...document.querySelectorAll("table.stackable td[data-label]")]
+  .filter(td => parseFloat(getComputedStyle(td, "::before").height) > td.getBoundingClientRect().height)
+  .map(td => td.dataset.label)
+"""
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("username", list(PAGES))
 def test_home_and_pages_fit_a_phone(username, language, work, browser, live_server):
@@ -84,11 +91,17 @@ def test_home_and_pages_fit_a_phone(username, language, work, browser, live_serv
         page.select_option("#language-select", "en")
         page.click(".lang-form button")
         page.wait_for_load_state()
-    too_wide = {}
+    too_wide, overlapping = {}, {}
     for path in PAGES[username]:
         page.goto(live_server.url + path.format(milestone=work.pk))
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 390:
             too_wide[path] = width
+        # A stacked table's cell is as tall as its label: a label that wraps ("Owner department")
+        # never runs into the next cell's.
+        labels = page.evaluate(LABELS_TALLER_THAN_THEIR_CELL)
+        if labels:
+            overlapping[path] = labels
     context.close()
     assert too_wide == {}
+    assert overlapping == {}
